@@ -1,0 +1,334 @@
+//! The data Casebook deals in: what parsers produce, what is stored, what search returns.
+//!
+//! Types that cross into the desktop UI derive `ts_rs::TS`; their TypeScript bindings are
+//! generated into `ui/src/lib/bindings/` by `cargo test -p casebook-core export_bindings`
+//! and checked for drift by the test command.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+/// A case study's stable id (SQLite rowid).
+pub type CaseStudyId = i64;
+
+/// The shape a source file (or one record of it) had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SourceFormat {
+    /// Markdown with a YAML front-matter block.
+    FrontMatter,
+    /// JSON, JSONL or CSV records of the dataset.
+    Record,
+    /// A saved HTML page.
+    Html,
+    /// A labelled-field dump (`Company` / `Title` / … lines, then a flattened body).
+    Labelled,
+    /// Text scraped from a case-study web page.
+    Scraped,
+    /// Markdown (or plain text) with no metadata.
+    Markdown,
+}
+
+impl SourceFormat {
+    /// How much a source of this shape is trusted when sources of one case study disagree:
+    /// lower wins. Structured metadata beats text we had to take apart.
+    pub fn rank(self) -> u8 {
+        match self {
+            SourceFormat::FrontMatter => 0,
+            SourceFormat::Record => 1,
+            SourceFormat::Html => 2,
+            SourceFormat::Labelled => 3,
+            SourceFormat::Scraped => 4,
+            SourceFormat::Markdown => 5,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceFormat::FrontMatter => "front_matter",
+            SourceFormat::Record => "record",
+            SourceFormat::Html => "html",
+            SourceFormat::Labelled => "labelled",
+            SourceFormat::Scraped => "scraped",
+            SourceFormat::Markdown => "markdown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SourceFormat> {
+        Some(match s {
+            "front_matter" => SourceFormat::FrontMatter,
+            "record" => SourceFormat::Record,
+            "html" => SourceFormat::Html,
+            "labelled" => SourceFormat::Labelled,
+            "scraped" => SourceFormat::Scraped,
+            "markdown" => SourceFormat::Markdown,
+            _ => return None,
+        })
+    }
+}
+
+/// One case study as a parser found it in one file (or one record of a file), before
+/// canonicalisation. Every field is what the source says, trimmed; absent is `None`/empty.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParsedCaseStudy {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub company: Option<String>,
+    /// Raw industry as written (`Media & Entertainment`, `tech`, …).
+    pub industry: Option<String>,
+    pub year: Option<i32>,
+    pub link: Option<String>,
+    pub summary: Option<String>,
+    /// Raw tags as written (`fine_tuning`, `Fine-Tuning`, …).
+    pub tags: Vec<String>,
+    /// The body as Markdown (HTML-wrapped Markdown already unwrapped, flattened bodies restored).
+    pub body_markdown: String,
+}
+
+/// A parsed case study after canonicalisation: what the store merges and keeps per source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NormalizedCaseStudy {
+    pub title: String,
+    /// True when the title was made up from the text (no title in the source).
+    pub title_inferred: bool,
+    pub slug: Option<String>,
+    pub company: Option<String>,
+    /// Canonical industry slug (`media-entertainment`), or the raw value lower-cased and
+    /// slugified when it is not in the taxonomy.
+    pub industry: Option<String>,
+    pub year: Option<i32>,
+    pub link: Option<String>,
+    pub summary: Option<String>,
+    /// Canonical tag slugs from the source, sorted, deduplicated.
+    pub tags: Vec<String>,
+    /// Canonical tag slugs inferred from the text (only when the source had none).
+    pub inferred_tags: Vec<String>,
+    pub body_markdown: String,
+    pub body_text: String,
+}
+
+/// A source file (or record) that contributed to a case study.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SourceRef {
+    /// Where it was imported from (`dir/file.md`, `export.jsonl#12`, `cases.zip!a/b.md`).
+    pub path: String,
+    pub format: SourceFormat,
+}
+
+/// A stored case study's metadata: one row of `casebook list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CaseStudy {
+    #[ts(type = "number")]
+    pub id: CaseStudyId,
+    pub slug: String,
+    pub title: String,
+    pub company: Option<String>,
+    pub industry: Option<String>,
+    pub year: Option<i32>,
+    pub link: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub inferred_tags: Vec<String>,
+    pub sources: Vec<SourceRef>,
+}
+
+/// A case study with its body: `casebook show`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CaseStudyDetail {
+    #[serde(flatten)]
+    pub case_study: CaseStudy,
+    pub body_markdown: String,
+    pub body_text: String,
+}
+
+/// An entry of a rendered case study's table of contents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TocEntry {
+    /// Heading level, 1–6.
+    pub level: u8,
+    pub text: String,
+    /// The `id` attribute of the heading in the rendered HTML.
+    pub anchor: String,
+}
+
+/// A Markdown body rendered for the reader: sanitised HTML and its headings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RenderedBody {
+    /// Sanitised HTML: safe to insert into the webview.
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// How tag filters combine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TagMode {
+    /// A case study must carry every selected tag.
+    #[default]
+    All,
+    /// A case study must carry at least one selected tag.
+    Any,
+}
+
+/// Search filters; empty means "no restriction".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Filters {
+    /// Canonical tag slugs (source or inferred tags both count).
+    pub tags: Vec<String>,
+    pub tag_mode: TagMode,
+    /// Canonical industry slugs, any of.
+    pub industries: Vec<String>,
+    /// Company names, any of (exact, case-insensitive).
+    pub companies: Vec<String>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Title,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Page {
+    pub offset: u32,
+    pub limit: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            offset: 0,
+            limit: 20,
+        }
+    }
+}
+
+/// `{query, filters, sort, page}` in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SearchRequest {
+    /// The user's query in Casebook's syntax; empty matches everything.
+    pub query: String,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub page: Page,
+}
+
+/// One result row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SearchHit {
+    #[ts(type = "number")]
+    pub id: CaseStudyId,
+    pub slug: String,
+    pub title: String,
+    pub company: Option<String>,
+    pub year: Option<i32>,
+    pub industry: Option<String>,
+    pub score: f32,
+    /// A short extract as HTML: text escaped, hits wrapped in `<mark>…</mark>`, nothing else.
+    pub snippet: String,
+}
+
+/// Counts of hits per facet value, over the whole hit set (not just the page).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Facets {
+    #[ts(type = "Record<string, number>")]
+    pub tags: BTreeMap<String, u64>,
+    #[ts(type = "Record<string, number>")]
+    pub industry: BTreeMap<String, u64>,
+    #[ts(type = "Record<string, number>")]
+    pub year: BTreeMap<String, u64>,
+    #[ts(type = "Record<string, number>")]
+    pub company: BTreeMap<String, u64>,
+}
+
+/// `{hits, total, facets}` out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SearchResponse {
+    #[ts(type = "number")]
+    pub total: u64,
+    pub took_ms: f64,
+    pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+    /// Set when nothing (or very little) matched as typed and close spellings were used
+    /// instead: the query that was actually run, e.g. `retrieval augmented`.
+    pub corrected_query: Option<String>,
+}
+
+/// A file (or record) that could not be imported, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportFailure {
+    pub path: String,
+    pub error: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    /// New case studies.
+    pub added: u32,
+    /// Case studies whose source (same path) changed and was re-read.
+    pub updated: u32,
+    /// Sources recognised as a case study already in the library and merged into it.
+    pub merged: u32,
+    /// Sources already imported as they are.
+    pub unchanged: u32,
+    pub failed: Vec<ImportFailure>,
+    /// Ids of the case studies added, updated or merged, for "open the new ones".
+    #[ts(type = "number[]")]
+    pub changed_ids: Vec<CaseStudyId>,
+    /// True when the import was cancelled; what was committed before stays.
+    pub cancelled: bool,
+}
+
+/// Progress of a running import, reported per batch.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    /// Files (or records) processed so far.
+    pub done: u32,
+    /// Files found so far (grows while folders are scanned).
+    pub total: u32,
+    /// The file being processed, for display.
+    pub current: Option<String>,
+}
+
+/// Library-wide numbers: `casebook stats`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Stats {
+    pub case_studies: u64,
+    pub sources: u64,
+    pub companies: u64,
+    pub tags: u64,
+    pub year_min: Option<i32>,
+    pub year_max: Option<i32>,
+    /// Bytes on disk (database + index).
+    #[ts(type = "number")]
+    pub disk_bytes: u64,
+    /// Documents in the search index (equals `case_studies` when consistent).
+    pub indexed: u64,
+}
