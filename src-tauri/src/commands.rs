@@ -1,0 +1,128 @@
+//! IPC commands: each one takes typed input, calls the core off the async runtime's threads,
+//! and maps the error. They take ids, never paths, except the import, which takes only paths
+//! the user dropped on the window or chose in the file dialog.
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::types::{ImportPick, LibraryInfo, TaxonomyView, UiState};
+use crate::{taxonomy, ui_state};
+use casebook_core::{
+    CaseStudyDetail, CaseStudyId, ImportProgress, ImportReport, RenderedBody, SearchRequest,
+    SearchResponse,
+};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tauri::async_runtime::spawn_blocking;
+use tauri::{AppHandle, Emitter, State};
+use tauri_plugin_dialog::DialogExt;
+
+/// Event carrying an [`ImportProgress`] while an import runs.
+pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
+/// Event fired when the library changed outside the UI's own request (an import finished).
+pub const LIBRARY_CHANGED_EVENT: &str = "library-changed";
+
+#[tauri::command]
+pub async fn search(state: State<'_, AppState>, request: SearchRequest) -> AppResult<SearchResponse> {
+    let lib = state.library().await?;
+    spawn_blocking(move || lib.search(&request)).await?.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn get_case_study(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<CaseStudyDetail> {
+    let lib = state.library().await?;
+    spawn_blocking(move || lib.get(&id.to_string())).await?.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn render_case_study(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<RenderedBody> {
+    let lib = state.library().await?;
+    spawn_blocking(move || lib.render(id)).await?.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn library_info(state: State<'_, AppState>) -> AppResult<LibraryInfo> {
+    let lib = state.library().await?;
+    let stats = spawn_blocking({
+        let lib = lib.clone();
+        move || lib.stats()
+    })
+    .await??;
+    Ok(LibraryInfo { path: lib.root().display().to_string(), stats })
+}
+
+#[tauri::command]
+pub async fn get_taxonomy() -> AppResult<TaxonomyView> {
+    Ok(taxonomy::view())
+}
+
+/// Opens the system file dialog; what the user picks may then be imported.
+#[tauri::command]
+pub async fn choose_import(app: AppHandle, state: State<'_, AppState>, pick: ImportPick) -> AppResult<Vec<String>> {
+    let picked = spawn_blocking(move || {
+        let dialog = app.dialog().file().set_title("Import case studies");
+        match pick {
+            ImportPick::Files => dialog
+                .add_filter("Case studies", &["md", "markdown", "txt", "html", "htm", "json", "jsonl", "csv", "zip"])
+                .add_filter("All files", &["*"])
+                .blocking_pick_files(),
+            ImportPick::Folders => dialog.blocking_pick_folders(),
+        }
+    })
+    .await?
+    .unwrap_or_default();
+    let paths: Vec<PathBuf> = picked.into_iter().filter_map(|p| p.into_path().ok()).collect();
+    state.grant(paths.iter().cloned());
+    Ok(paths.into_iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Imports dropped or chosen paths; progress arrives as `import-progress` events, the report
+/// as the result. One import at a time (`busy` otherwise).
+#[tauri::command]
+pub async fn import_paths(app: AppHandle, state: State<'_, AppState>, paths: Vec<String>) -> AppResult<ImportReport> {
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    if paths.is_empty() {
+        return Err(AppError::invalid("nothing to import"));
+    }
+    state.check_granted(&paths)?;
+    let lib = state.library().await?;
+    let guard = state.begin_import()?;
+    let cancel = guard.flag.clone();
+    let emitter = app.clone();
+    let report = spawn_blocking(move || {
+        let last = Mutex::new(Instant::now() - Duration::from_secs(1));
+        let progress = |p: &ImportProgress| {
+            // At most ~30 events a second; the last one always goes out.
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            if last.elapsed() >= Duration::from_millis(33) || p.done >= p.total {
+                *last = Instant::now();
+                let _ = emitter.emit(IMPORT_PROGRESS_EVENT, p);
+            }
+        };
+        lib.import(&paths, &progress, &cancel)
+    })
+    .await?;
+    drop(guard);
+    let _ = app.emit(LIBRARY_CHANGED_EVENT, ());
+    report.map_err(Into::into)
+}
+
+/// Stops the running import after its current batch; false when none runs.
+#[tauri::command]
+pub async fn cancel_import(state: State<'_, AppState>) -> AppResult<bool> {
+    Ok(state.cancel_import())
+}
+
+#[tauri::command]
+pub async fn load_ui_state(state: State<'_, AppState>) -> AppResult<UiState> {
+    let file = state.ui_state_file().map(PathBuf::from);
+    Ok(spawn_blocking(move || file.map(|f| ui_state::load(&f)).unwrap_or_default()).await?)
+}
+
+#[tauri::command]
+pub async fn save_ui_state(state: State<'_, AppState>, ui: UiState) -> AppResult<()> {
+    let Some(file) = state.ui_state_file().map(PathBuf::from) else {
+        return Ok(());
+    };
+    spawn_blocking(move || ui_state::save(&file, &ui)).await?
+}

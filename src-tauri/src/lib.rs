@@ -1,0 +1,179 @@
+//! Casebook's desktop shell: a Tauri window over `casebook_core::Library`.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+pub mod taxonomy;
+pub mod types;
+pub mod ui_state;
+
+use state::AppState;
+use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
+use tauri::{AppHandle, DragDropEvent, Emitter, Manager, Runtime, WindowEvent};
+
+/// Event telling the UI a menu item was chosen; the payload is the item's id.
+pub const MENU_EVENT: &str = "menu";
+
+pub fn run() {
+    init_logging();
+    tauri::Builder::default()
+        // First: a second launch hands over to the running app and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            focus_main(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(navigation_guard())
+        .setup(|app| {
+            let ui_state_file = app
+                .path()
+                .app_config_dir()
+                .ok()
+                .map(|d| d.join("ui-state.json"));
+            let state = AppState::new(state::library_dir(), ui_state_file);
+            tracing::info!(library = ?state.dir(), "starting");
+            app.manage(state);
+            // Open the library now, in the background, so the first search finds it ready.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _ = handle.state::<AppState>().library().await;
+            });
+            Ok(())
+        })
+        .menu(build_menu)
+        .on_menu_event(|app, event| {
+            let id = event.id().as_ref();
+            if matches!(id, "import_files" | "import_folder" | "find" | "palette") {
+                let _ = app.emit(MENU_EVENT, id);
+            }
+        })
+        .on_window_event(|window, event| {
+            // Paths the OS dropped on the window may be imported (see `AppState::grant`).
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                window.state::<AppState>().grant(paths.iter().cloned());
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::search,
+            commands::get_case_study,
+            commands::render_case_study,
+            commands::library_info,
+            commands::get_taxonomy,
+            commands::choose_import,
+            commands::import_paths,
+            commands::cancel_import,
+            commands::load_ui_state,
+            commands::save_ui_state,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("casebook: cannot start: {e}");
+            std::process::exit(1);
+        });
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("CASEBOOK_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn focus_main<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// The webview never leaves the app: links open in the system browser (the UI sends them
+/// through the opener plugin); any other navigation is refused here as a second line.
+fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_webview, url| {
+            let allowed = is_app_url(url);
+            if !allowed {
+                tracing::warn!(%url, "blocked navigation away from the app");
+            }
+            allowed
+        })
+        .build()
+}
+
+fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" | "asset" => true,
+        "http" | "https" => {
+            let host = url.host_str().unwrap_or("");
+            // Windows and Android serve the app from http(s)://tauri.localhost.
+            host == "tauri.localhost"
+                || (cfg!(dev) && (host == "localhost" || host == "127.0.0.1") && url.port() == Some(5173))
+        }
+        "about" => url.as_str() == "about:blank",
+        _ => false,
+    }
+}
+
+fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
+    let import_files = MenuItemBuilder::with_id("import_files", "Import Files…")
+        .accelerator("CmdOrCtrl+O")
+        .build(app)?;
+    let import_folder = MenuItemBuilder::with_id("import_folder", "Import Folder…")
+        .accelerator("CmdOrCtrl+Shift+O")
+        .build(app)?;
+    let file = SubmenuBuilder::new(app, "File")
+        .item(&import_files)
+        .item(&import_folder)
+        .separator()
+        .item(&PredefinedMenuItem::close_window(app, None)?)
+        .item(&PredefinedMenuItem::quit(app, None)?)
+        .build()?;
+    let edit = SubmenuBuilder::new(app, "Edit")
+        .undo()
+        .redo()
+        .separator()
+        .cut()
+        .copy()
+        .paste()
+        .select_all()
+        .separator()
+        .item(&MenuItemBuilder::with_id("find", "Find").build(app)?)
+        .item(&MenuItemBuilder::with_id("palette", "Command Palette…").build(app)?)
+        .build()?;
+    let mut menu = MenuBuilder::new(app);
+    #[cfg(target_os = "macos")]
+    {
+        let app_menu = SubmenuBuilder::new(app, "Casebook")
+            .about(None)
+            .separator()
+            .services()
+            .separator()
+            .hide()
+            .hide_others()
+            .show_all()
+            .separator()
+            .quit()
+            .build()?;
+        menu = menu.item(&app_menu);
+    }
+    menu = menu.item(&file).item(&edit);
+    menu.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_app_urls_are_navigable() {
+        let ok = |s: &str| is_app_url(&tauri::Url::parse(s).unwrap());
+        assert!(ok("tauri://localhost/index.html"));
+        assert!(ok("http://tauri.localhost/"));
+        assert!(!ok("https://example.com/"));
+        assert!(!ok("javascript:alert(1)"));
+        assert!(!ok("file:///etc/passwd"));
+        assert!(!ok("data:text/html,<script>1</script>"));
+    }
+}

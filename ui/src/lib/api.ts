@@ -1,0 +1,109 @@
+// The only module that talks to the Rust side. Everything typed by the generated bindings.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { openUrl } from "@tauri-apps/plugin-opener";
+import type { AppError } from "./bindings/AppError";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { CaseStudyDetail } from "./bindings/CaseStudyDetail";
+import type { ImportPick } from "./bindings/ImportPick";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { LibraryInfo } from "./bindings/LibraryInfo";
+import type { RenderedBody } from "./bindings/RenderedBody";
+import type { SearchRequest } from "./bindings/SearchRequest";
+import type { SearchResponse } from "./bindings/SearchResponse";
+import type { TaxonomyView } from "./bindings/TaxonomyView";
+import type { UiState } from "./bindings/UiState";
+
+/** An error from a command, or from the bridge itself, in words for a person. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+  }
+}
+
+function isAppError(e: unknown): e is AppError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as AppError).code === "string" &&
+    typeof (e as AppError).message === "string"
+  );
+}
+
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  if (isAppError(e)) return new ApiError(e.code, e.message);
+  if (e instanceof Error) return new ApiError("internal", e.message);
+  return new ApiError("internal", typeof e === "string" ? e : "Something went wrong.");
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const IMPORT_PROGRESS_EVENT = "import-progress";
+export const LIBRARY_CHANGED_EVENT = "library-changed";
+export const MENU_EVENT = "menu";
+
+export type MenuAction = "import_files" | "import_folder" | "find" | "palette";
+
+export type DragDrop =
+  { type: "enter"; paths: string[] } | { type: "over" } | { type: "drop"; paths: string[] } | { type: "leave" };
+
+export const api = {
+  search: (request: SearchRequest) => call<SearchResponse>("search", { request }),
+  getCaseStudy: (id: number) => call<CaseStudyDetail>("get_case_study", { id }),
+  renderCaseStudy: (id: number) => call<RenderedBody>("render_case_study", { id }),
+  libraryInfo: () => call<LibraryInfo>("library_info"),
+  taxonomy: () => call<TaxonomyView>("get_taxonomy"),
+  chooseImport: (pick: ImportPick) => call<string[]>("choose_import", { pick }),
+  importPaths: (paths: string[]) => call<ImportReport>("import_paths", { paths }),
+  cancelImport: () => call<boolean>("cancel_import"),
+  loadUiState: () => call<UiState>("load_ui_state"),
+  saveUiState: (ui: UiState) => call<null>("save_ui_state", { ui }),
+
+  /** Opens an http(s) link in the system browser; the webview itself never navigates. */
+  async openExternal(url: string): Promise<void> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ApiError("invalid", `Not a link: ${url}`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new ApiError("invalid", `Only web links can be opened (${parsed.protocol} refused).`);
+    }
+    try {
+      await openUrl(parsed.href);
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+
+  onImportProgress: (cb: (p: ImportProgress) => void): Promise<UnlistenFn> =>
+    listen<ImportProgress>(IMPORT_PROGRESS_EVENT, (e) => cb(e.payload)),
+
+  onLibraryChanged: (cb: () => void): Promise<UnlistenFn> => listen(LIBRARY_CHANGED_EVENT, () => cb()),
+
+  onMenu: (cb: (action: MenuAction) => void): Promise<UnlistenFn> =>
+    listen<MenuAction>(MENU_EVENT, (e) => cb(e.payload)),
+
+  /** The OS drag-and-drop of files onto the window (gives real paths, unlike HTML5 drops). */
+  onDragDrop: (cb: (e: DragDrop) => void): Promise<UnlistenFn> =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === "enter") cb({ type: "enter", paths: p.paths });
+      else if (p.type === "over") cb({ type: "over" });
+      else if (p.type === "drop") cb({ type: "drop", paths: p.paths });
+      else cb({ type: "leave" });
+    }),
+};

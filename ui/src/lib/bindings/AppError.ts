@@ -1,0 +1,2 @@
+import type { ErrorCode } from "./ErrorCode";
+export type AppError = { code: ErrorCode; message: string };

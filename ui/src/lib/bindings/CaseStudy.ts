@@ -1,0 +1,2 @@
+import type { SourceRef } from "./SourceRef";
+export type CaseStudy = { id: number; slug: string; title: string; company: string | null; industry: string | null; year: number | null; link: string | null; summary: string | null; tags: Array<string>; inferred_tags: Array<string>; sources: Array<SourceRef> };

@@ -1,0 +1,1 @@
+export type ImportFailure = { path: string; error: string };

@@ -1,0 +1,1 @@
+export type ImportPick = "files" | "folders";

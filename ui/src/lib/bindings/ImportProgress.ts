@@ -1,0 +1,1 @@
+export type ImportProgress = { done: number; total: number; current: string | null };

@@ -1,0 +1,2 @@
+import type { Stats } from "./Stats";
+export type LibraryInfo = { path: string; stats: Stats };

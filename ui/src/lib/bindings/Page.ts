@@ -1,0 +1,1 @@
+export type Page = { offset: number; limit: number };

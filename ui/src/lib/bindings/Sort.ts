@@ -1,0 +1,1 @@
+export type Sort = "relevance" | "newest" | "title";

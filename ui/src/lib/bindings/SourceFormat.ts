@@ -1,0 +1,1 @@
+export type SourceFormat = "front_matter" | "record" | "html" | "labelled" | "scraped" | "markdown";

@@ -1,0 +1,2 @@
+import type { SourceFormat } from "./SourceFormat";
+export type SourceRef = { path: string; format: SourceFormat };

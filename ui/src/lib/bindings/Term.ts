@@ -1,0 +1,1 @@
+export type Term = { slug: string; name: string };

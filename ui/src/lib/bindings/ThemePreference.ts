@@ -1,0 +1,1 @@
+export type ThemePreference = "system" | "light" | "dark";

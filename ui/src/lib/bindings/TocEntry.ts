@@ -1,0 +1,1 @@
+export type TocEntry = { level: number; text: string; anchor: string };

@@ -1,0 +1,73 @@
+// Display names for slugs the taxonomy does not name.
+const UPPER = new Set([
+  "ai",
+  "api",
+  "aws",
+  "cpu",
+  "gpu",
+  "llm",
+  "llms",
+  "ml",
+  "mlops",
+  "llmops",
+  "nlp",
+  "rag",
+  "sql",
+  "ui",
+  "ux",
+  "qa",
+  "tpu",
+  "sdk",
+  "cv",
+  "ocr",
+  "gcp",
+  "hr",
+  "it",
+  "iot",
+  "saas",
+  "b2b",
+  "etl",
+]);
+const WORDS: Record<string, string> = {
+  openai: "OpenAI",
+  langchain: "LangChain",
+  llamaindex: "LlamaIndex",
+  pytorch: "PyTorch",
+  huggingface: "Hugging Face",
+  github: "GitHub",
+  mongodb: "MongoDB",
+  postgresql: "PostgreSQL",
+  fastapi: "FastAPI",
+  vllm: "vLLM",
+  kubernetes: "Kubernetes",
+  chromadb: "ChromaDB",
+};
+
+/** `retrieval-augmented-generation` → `Retrieval augmented generation`; `rag` → `RAG`. */
+export function prettySlug(slug: string): string {
+  const words = slug.split(/[-_\s]+/).filter(Boolean);
+  return words
+    .map((w, i) => {
+      const lw = w.toLowerCase();
+      if (UPPER.has(lw)) return lw.toUpperCase();
+      if (WORDS[lw]) return WORDS[lw];
+      return i === 0 ? lw.charAt(0).toUpperCase() + lw.slice(1) : lw;
+    })
+    .join(" ");
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}

@@ -1,0 +1,65 @@
+// Second layer behind the core's ammonia allow-list: whatever reaches the reader goes through
+// DOMPurify too, with scripts, frames, forms, SVG/MathML, styles and event handlers removed.
+import DOMPurify from "dompurify";
+
+const FORBID_TAGS = [
+  "script",
+  "style",
+  "iframe",
+  "frame",
+  "frameset",
+  "object",
+  "embed",
+  "form",
+  "input",
+  "button",
+  "textarea",
+  "select",
+  "svg",
+  "math",
+  "link",
+  "meta",
+  "base",
+  "template",
+  "noscript",
+];
+
+let hooked = false;
+
+const CONFIG = {
+  USE_PROFILES: { html: true },
+  FORBID_TAGS,
+  FORBID_ATTR: ["style", "srcset", "formaction", "action", "target", "ping"],
+  ALLOW_DATA_ATTR: false,
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
+};
+
+function hook(): void {
+  if (!hooked) {
+    // Every surviving link is marked external; the reader routes clicks through the opener.
+    DOMPurify.addHook("afterSanitizeAttributes", (node) => {
+      if (node.tagName === "A") {
+        const href = node.getAttribute("href") ?? "";
+        if (!/^(https?:|#|mailto:)/i.test(href)) node.removeAttribute("href");
+        node.setAttribute("rel", "noopener noreferrer");
+      }
+    });
+    hooked = true;
+  }
+}
+
+export function sanitizeHtml(html: string): string {
+  hook();
+  return DOMPurify.sanitize(html, CONFIG);
+}
+
+/** Sanitised nodes, ready to insert (no second parse of a string). */
+export function sanitizeToFragment(html: string): DocumentFragment {
+  hook();
+  return DOMPurify.sanitize(html, { ...CONFIG, RETURN_DOM_FRAGMENT: true });
+}
+
+/** Snippets are escaped text with `<mark>` only: keep exactly that. */
+export function sanitizeSnippet(html: string): string {
+  return DOMPurify.sanitize(html, { ALLOWED_TAGS: ["mark"], ALLOWED_ATTR: [] });
+}

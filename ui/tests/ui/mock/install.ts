@@ -1,0 +1,273 @@
+// Installed into the page before the app loads (playwright addInitScript): a fake backend
+// behind Tauri's own IPC mocks, so the production bundle runs unchanged in Chromium.
+import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import { bulk, fixtures, type Doc } from "./fixtures";
+import type { SearchRequest } from "../../../src/lib/bindings/SearchRequest";
+import type { SearchResponse } from "../../../src/lib/bindings/SearchResponse";
+import type { UiState } from "../../../src/lib/bindings/UiState";
+import type { ImportReport } from "../../../src/lib/bindings/ImportReport";
+
+type Call = { cmd: string; args: unknown };
+type Failure = { code: string; message: string };
+
+interface MockControl {
+  calls: Call[];
+  docs: Doc[];
+  /** Make a command reject with this error (until cleared). */
+  fail: Record<string, Failure | undefined>;
+  /** Delay (ms) per command, or a function of the args. */
+  delay: Record<string, number | ((args: Record<string, unknown>) => number)>;
+  uiState: UiState | null;
+  /** The next import: progress steps to emit and the report to return. */
+  importPlan: { steps: number; stepMs: number; report: ImportReport; addDocs?: Doc[] };
+  pendingPaths: string[];
+  emit(event: string, payload: unknown): Promise<void>;
+  useBulk(n: number): void;
+  clear(): void;
+}
+
+declare global {
+  interface Window {
+    __mock: MockControl;
+    __pwned?: string;
+    __TAURI_INTERNALS__: { invoke: (cmd: string, args?: unknown) => Promise<unknown> };
+  }
+}
+
+const STORAGE_KEY = "casebook-mock-ui-state";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function escapeHtml(s: string) {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function words(query: string): string[] {
+  return query
+    .toLowerCase()
+    .replace(/"/g, " ")
+    .split(/\s+/)
+    .filter((w) => w && !["and", "or", "not"].includes(w) && !w.startsWith("-"))
+    .map((w) => w.replace(/^[a-z_]+:/, ""));
+}
+
+function search(docs: Doc[], req: SearchRequest): SearchResponse {
+  const t0 = performance.now();
+  const ws = words(req.query);
+  const f = req.filters;
+  const match = (d: Doc, skip?: "tags" | "industry" | "company" | "year") => {
+    const text = `${d.title} ${d.summary} ${d.body_text} ${d.company} ${d.tags.join(" ")}`.toLowerCase();
+    if (!ws.every((w) => text.includes(w))) return false;
+    if (skip !== "industry" && f.industries.length && !f.industries.includes(d.industry ?? "")) return false;
+    if (
+      skip !== "company" &&
+      f.companies.length &&
+      !f.companies.some((c) => c.toLowerCase() === d.company?.toLowerCase())
+    )
+      return false;
+    if (skip !== "year" && f.year_from !== null && (d.year ?? 0) < f.year_from) return false;
+    if (skip !== "year" && f.year_to !== null && (d.year ?? 9999) > f.year_to) return false;
+    if (skip !== "tags" && f.tags.length) {
+      const has = (t: string) => d.tags.includes(t);
+      if (f.tag_mode === "all" ? !f.tags.every(has) : !f.tags.some(has)) return false;
+    }
+    return true;
+  };
+  let hits = docs.filter((d) => match(d));
+  if (req.sort === "newest") hits = [...hits].sort((a, b) => (b.year ?? 0) - (a.year ?? 0) || a.id - b.id);
+  if (req.sort === "title") hits = [...hits].sort((a, b) => a.title.localeCompare(b.title));
+  const count = (key: (d: Doc) => string[]) => {
+    const out: Record<string, number> = {};
+    for (const d of hits) for (const k of key(d)) out[k] = (out[k] ?? 0) + 1;
+    return out;
+  };
+  const re = ws.length
+    ? new RegExp(`(${ws.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "gi")
+    : null;
+  const snippet = (d: Doc) => {
+    const s = escapeHtml(d.summary ?? "");
+    return re ? s.replace(re, "<mark>$1</mark>") : s;
+  };
+  const page = hits.slice(req.page.offset, req.page.offset + req.page.limit);
+  return {
+    total: hits.length,
+    took_ms: performance.now() - t0,
+    hits: page.map((d) => ({
+      id: d.id,
+      slug: d.slug,
+      title: d.title,
+      company: d.company,
+      year: d.year,
+      industry: d.industry,
+      score: 1,
+      snippet: snippet(d),
+    })),
+    facets: {
+      tags: count((d) => d.tags),
+      industry: count((d) => (d.industry ? [d.industry] : [])),
+      year: count((d) => (d.year ? [String(d.year)] : [])),
+      company: count((d) => (d.company ? [d.company] : [])),
+    },
+    corrected_query: req.query === "retreival" ? "retrieval" : null,
+  };
+}
+
+function install() {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  const control: MockControl = {
+    calls: [],
+    docs: fixtures(),
+    fail: {},
+    delay: {},
+    uiState: saved ? (JSON.parse(saved) as UiState) : null,
+    importPlan: {
+      steps: 4,
+      stepMs: 40,
+      report: {
+        added: 2,
+        updated: 0,
+        merged: 1,
+        unchanged: 3,
+        failed: [{ path: "/drop/bad.pdf", error: "unsupported file type (pdf)" }],
+        changed_ids: [1, 2],
+        cancelled: false,
+      },
+    },
+    pendingPaths: [],
+    async emit(event, payload) {
+      await window.__TAURI_INTERNALS__.invoke("plugin:event|emit", { event, payload });
+    },
+    useBulk(n) {
+      control.docs = bulk(n);
+    },
+    clear() {
+      control.calls = [];
+    },
+  };
+  window.__mock = control;
+  let cancelled = false;
+
+  mockWindows("main");
+  mockIPC(
+    async (cmd, rawArgs) => {
+      const args = (rawArgs ?? {}) as Record<string, unknown>;
+      control.calls.push({ cmd, args: structuredClone(args) });
+      const d = control.delay[cmd];
+      const ms = typeof d === "function" ? d(args) : d;
+      if (ms) await sleep(ms);
+      const failure = control.fail[cmd];
+      if (failure) throw failure;
+      const byId = (id: unknown) => {
+        const found = control.docs.find((x) => x.id === id);
+        if (!found) throw { code: "not_found", message: `no case study '${String(id)}'` };
+        return found;
+      };
+      switch (cmd) {
+        case "search":
+          return search(control.docs, args.request as SearchRequest);
+        case "get_case_study": {
+          const { html: _h, toc: _t, ...detail } = byId(args.id);
+          return detail;
+        }
+        case "render_case_study": {
+          const found = byId(args.id);
+          return { html: found.html, toc: found.toc };
+        }
+        case "library_info": {
+          const years = control.docs.map((x) => x.year ?? 0).filter(Boolean);
+          return {
+            path: "/home/test/.local/share/casebook/library",
+            stats: {
+              case_studies: control.docs.length,
+              sources: control.docs.length,
+              companies: new Set(control.docs.map((x) => x.company)).size,
+              tags: 10,
+              year_min: years.length ? Math.min(...years) : null,
+              year_max: years.length ? Math.max(...years) : null,
+              disk_bytes: 123456,
+              indexed: control.docs.length,
+            },
+          };
+        }
+        case "get_taxonomy":
+          return {
+            groups: [
+              {
+                id: "use_case",
+                name: "Use cases",
+                tags: [
+                  { slug: "customer-support", name: "Customer support" },
+                  { slug: "code-generation", name: "Code generation" },
+                  { slug: "document-processing", name: "Document processing" },
+                  { slug: "search", name: "Search" },
+                ],
+              },
+              {
+                id: "technique",
+                name: "Techniques",
+                tags: [
+                  { slug: "rag", name: "RAG" },
+                  { slug: "fine-tuning", name: "Fine-tuning" },
+                  { slug: "agents", name: "Agents" },
+                  { slug: "embeddings", name: "Embeddings" },
+                  { slug: "evaluation", name: "Evaluation" },
+                  { slug: "guardrails", name: "Guardrails" },
+                ],
+              },
+              { id: "tool", name: "Tools", tags: [{ slug: "pytorch", name: "PyTorch" }] },
+              {
+                id: "provider",
+                name: "Providers",
+                tags: [
+                  { slug: "openai", name: "OpenAI" },
+                  { slug: "anthropic", name: "Anthropic" },
+                ],
+              },
+            ],
+            industries: [
+              { slug: "tech", name: "Technology" },
+              { slug: "e-commerce", name: "E-commerce" },
+            ],
+          };
+        case "load_ui_state":
+          return (
+            control.uiState ?? {
+              query: "",
+              filters: { tags: [], tag_mode: "all", industries: [], companies: [], year_from: null, year_to: null },
+              sort: "relevance",
+              open_id: null,
+              theme: "system",
+            }
+          );
+        case "save_ui_state":
+          control.uiState = args.ui as UiState;
+          localStorage.setItem(STORAGE_KEY, JSON.stringify(args.ui));
+          return null;
+        case "choose_import":
+          return control.pendingPaths;
+        case "cancel_import":
+          cancelled = true;
+          return true;
+        case "import_paths": {
+          cancelled = false;
+          const plan = control.importPlan;
+          const total = plan.steps * 10;
+          for (let i = 1; i <= plan.steps; i++) {
+            await sleep(plan.stepMs);
+            await control.emit("import-progress", { done: i * 10, total, current: `/drop/file-${i}.md` });
+            if (cancelled) return { ...plan.report, cancelled: true };
+          }
+          if (plan.addDocs) control.docs = [...control.docs, ...plan.addDocs];
+          await control.emit("library-changed", null);
+          return plan.report;
+        }
+        case "plugin:opener|open_url":
+          return null;
+        default:
+          throw { code: "internal", message: `mock: unknown command ${cmd}` };
+      }
+    },
+    { shouldMockEvents: true },
+  );
+}
+
+install();
