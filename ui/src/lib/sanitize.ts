@@ -31,6 +31,9 @@ const CONFIG = {
   FORBID_TAGS,
   FORBID_ATTR: ["style", "srcset", "formaction", "action", "target", "ping"],
   ALLOW_DATA_ATTR: false,
+  // ids become `user-content-…` (as on GitHub): a heading called "Action" or "Forms" can then
+  // neither clobber DOM properties nor lose its anchor to DOMPurify's clobbering filter.
+  SANITIZE_NAMED_PROPS: true,
   ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
 };
 
@@ -58,6 +61,8 @@ export function sanitizeToFragment(html: string): DocumentFragment {
   hook();
   return DOMPurify.sanitize(html, { ...CONFIG, RETURN_DOM_FRAGMENT: true });
 }
+
+export const ANCHOR_PREFIX = "user-content-";
 
 /** Snippets are escaped text with `<mark>` only: keep exactly that. */
 export function sanitizeSnippet(html: string): string {

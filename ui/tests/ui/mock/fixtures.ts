@@ -54,7 +54,7 @@ export const HOSTILE_HTML = [
   `<meta http-equiv="refresh" content="0;url=javascript:window.__pwned='meta'">`,
   `<base href="javascript:window.__pwned='base'//">`,
   `<details open ontoggle="window.__pwned='ontoggle'"><summary>s</summary></details>`,
-  `<p id="after">After the attack.</p>`,
+  `<p id="tail">After the attack.</p>`,
 ].join("\n");
 
 export function fixtures(): Doc[] {

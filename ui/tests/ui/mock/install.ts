@@ -144,6 +144,15 @@ function install() {
     },
   };
   window.__mock = control;
+  // Scenario switches in the page URL: ?bulk=N, ?empty=1, ?fail=cmd:code
+  const params = new URLSearchParams(location.search);
+  if (params.get("bulk")) control.useBulk(Number(params.get("bulk")));
+  if (params.get("empty")) control.docs = [];
+  const fail = params.get("fail");
+  if (fail) {
+    const [cmd, code] = fail.split(":");
+    control.fail[cmd] = { code, message: `mock failure (${code})` };
+  }
   let cancelled = false;
 
   mockWindows("main");

@@ -1,0 +1,106 @@
+import { test, expect, openApp, rows, calls } from "./fixtures";
+
+test("first launch shows the library, searchable, with counts", async ({ app, problems }) => {
+  await openApp(app);
+  await expect(app.getByTestId("result-count")).toHaveText("7");
+  await expect(rows(app)).toHaveCount(7);
+  await expect(app.locator("[data-facet=industry] .facet-item").first()).toContainText("Technology");
+  await expect(app.locator("[data-facet=industry] .facet-item").first()).toContainText("3");
+  expect(await app.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test("typing updates results and facet counts as you type", async ({ app }) => {
+  await openApp(app);
+  const search = app.getByRole("searchbox", { name: "Search case studies" });
+  await search.pressSequentially("fine", { delay: 20 });
+  await expect(app.getByTestId("result-count")).toHaveText("1");
+  await expect(rows(app).first()).toContainText("Fine-tuning Small Models");
+  await expect(app.locator("[data-facet=industry] .facet-item")).toHaveCount(1);
+  await search.fill("acme");
+  await expect(app.getByTestId("result-count")).toHaveText("2");
+  await expect(app.locator("[data-facet=company] .facet-item").first()).toContainText("Acme");
+});
+
+test("snippets mark the hits", async ({ app }) => {
+  await openApp(app);
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill("support");
+  await expect(rows(app).first().locator(".row-snippet mark")).toHaveText("support");
+});
+
+test("a slow stale response never overwrites a newer one", async ({ app }) => {
+  await openApp(app);
+  await app.evaluate(() => {
+    window.__mock.delay.search = (args) => ((args as { request: { query: string } }).request.query === "ac" ? 600 : 0);
+  });
+  const search = app.getByRole("searchbox", { name: "Search case studies" });
+  await search.fill("ac");
+  await app.waitForTimeout(150); // "ac" is in flight
+  await search.fill("acme voice");
+  await expect(app.getByTestId("result-count")).toHaveText("0");
+  await app.waitForTimeout(700); // the "ac" answer arrives now, and must be dropped
+  await expect(app.getByTestId("result-count")).toHaveText("0");
+});
+
+test("typing stays responsive while searches are slow", async ({ app }) => {
+  await openApp(app);
+  await app.evaluate(() => (window.__mock.delay.search = 400));
+  const search = app.getByRole("searchbox", { name: "Search case studies" });
+  await search.pressSequentially("embeddings", { delay: 10 });
+  await expect(search).toHaveValue("embeddings");
+  await expect(app.getByTestId("result-count")).toHaveText("2");
+  // Debounced: far fewer searches than keystrokes.
+  expect((await calls(app, "search")).length).toBeLessThan(6);
+});
+
+test("the core's query syntax goes through untouched", async ({ app }) => {
+  await openApp(app);
+  const q = '"fine-tuning" AND company:globex -chatbot';
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill(q);
+  await expect
+    .poll(async () => (await calls(app, "search")).map((a) => (a as { request: { query: string } }).request.query))
+    .toContain(q);
+});
+
+test("a corrected query is shown", async ({ app }) => {
+  await openApp(app);
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill("retreival");
+  await expect(app.getByText("Showing results for")).toContainText("retrieval");
+});
+
+test("no results explains itself", async ({ app }) => {
+  await openApp(app);
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill("zzzz");
+  await expect(app.getByText("No case studies match")).toBeVisible();
+});
+
+test("search errors are shown in words and the app recovers", async ({ app }) => {
+  await openApp(app);
+  await app.evaluate(() => (window.__mock.fail.search = { code: "internal", message: "search index error: boom" }));
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill("rag");
+  await expect(app.getByRole("alert")).toContainText("search index error: boom");
+  await app.evaluate(() => (window.__mock.fail.search = undefined));
+  await app.getByRole("button", { name: "Try again" }).click();
+  await expect(app.getByRole("alert")).toHaveCount(0);
+  await expect(rows(app).first()).toBeVisible();
+});
+
+test("sort order is sent to the core", async ({ app }) => {
+  await openApp(app);
+  await app.getByRole("combobox", { name: "Sort by" }).selectOption("newest");
+  await expect(rows(app).first()).toContainText("Document Processing with Agents"); // 2025
+});
+
+test("100,000 results scroll with rows fetched by page", async ({ page, app }) => {
+  await app.goto("/?bulk=100000");
+  await expect(app.getByTestId("result-count")).toHaveText("100,000");
+  const rendered = await rows(app).count();
+  expect(rendered).toBeLessThan(60);
+  // Jump to the end.
+  await app.locator(".vlist").evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(app.getByText("Case study number 99999", { exact: true })).toBeVisible();
+  const pages = (await calls(app, "search")) as { request: { page: { offset: number; limit: number } } }[];
+  expect(Math.max(...pages.map((p) => p.request.page.limit))).toBeLessThanOrEqual(50);
+  expect(pages.some((p) => p.request.page.offset >= 99_950)).toBe(true);
+  void page;
+});
