@@ -84,7 +84,11 @@ pub async fn import_paths(app: AppHandle, state: State<'_, AppState>, paths: Vec
     if paths.is_empty() {
         return Err(AppError::invalid("nothing to import"));
     }
-    state.check_granted(&paths)?;
+    if state.check_granted(&paths).is_err() {
+        // The drop reaches the page and Rust's grant from the same OS event; never race it.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        state.check_granted(&paths)?;
+    }
     let lib = state.library().await?;
     let guard = state.begin_import()?;
     let cancel = guard.flag.clone();

@@ -9,7 +9,7 @@ pub mod ui_state;
 
 use state::AppState;
 use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
-use tauri::{AppHandle, DragDropEvent, Emitter, Manager, Runtime, WindowEvent};
+use tauri::{AppHandle, DragDropEvent, Emitter, Manager, Runtime, WebviewEvent, WindowEvent};
 
 /// Event telling the UI a menu item was chosen; the payload is the item's id.
 pub const MENU_EVENT: &str = "menu";
@@ -48,10 +48,16 @@ pub fn run() {
                 let _ = app.emit(MENU_EVENT, id);
             }
         })
+        // Paths the OS dropped on the window may be imported (see `AppState::grant`). Tauri
+        // reports a drop as a window or a webview event depending on the platform: take both.
         .on_window_event(|window, event| {
-            // Paths the OS dropped on the window may be imported (see `AppState::grant`).
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
                 window.state::<AppState>().grant(paths.iter().cloned());
+            }
+        })
+        .on_webview_event(|webview, event| {
+            if let WebviewEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                webview.state::<AppState>().grant(paths.iter().cloned());
             }
         })
         .invoke_handler(tauri::generate_handler![
