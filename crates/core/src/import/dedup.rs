@@ -133,12 +133,8 @@ pub fn merge(sources: &[&NormalizedCaseStudy]) -> NormalizedCaseStudy {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "The company moved its support assistant from a rules engine to a \
-        retrieval augmented model. Engineers built an evaluation harness with golden sets, \
-        tracked latency budgets per request, and rolled the system out behind a feature flag \
-        to ten percent of traffic before the full launch. Costs fell by a third after caching \
-        embeddings and batching requests to the provider, while accuracy on the golden set \
-        rose from seventy to ninety one percent over three months of iteration.";
+    /// A real case-study body: long enough for a meaningful sample.
+    const TEXT: &str = include_str!("../../../../seeds/001_8e12bdf6b48924d6.txt");
 
     #[test]
     fn same_text_in_another_shape_shares_fingerprints() {
@@ -152,10 +148,7 @@ mod tests {
 
     #[test]
     fn different_texts_do_not_match() {
-        let other = "A bank used language models to draft credit memos. Analysts reviewed \
-            each draft, and the team measured time saved per memo across regions, finding \
-            that review time dropped while error rates stayed flat. The rollout covered \
-            four hundred analysts in two quarters with training sessions for each office.";
+        let other = include_str!("../../../../seeds/000_aab0bd6cfb60beaa.txt");
         let a = fingerprints(TEXT);
         let b = fingerprints(other);
         let shared = a.iter().filter(|h| b.contains(h)).count() as u32;

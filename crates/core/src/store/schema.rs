@@ -86,6 +86,9 @@ pub fn open_database(path: &Path) -> Result<(Connection, bool)> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI,
     )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // Refuse a newer database before anything (even the journal mode) is written to it.
+    check_not_newer(&conn)?;
     configure(&conn)?;
     let created = migrate(&conn)?;
     Ok((conn, created))
@@ -97,6 +100,17 @@ pub fn open_in_memory() -> Result<Connection> {
     configure(&conn)?;
     migrate(&conn)?;
     Ok(conn)
+}
+
+fn check_not_newer(conn: &Connection) -> Result<i64> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(found)
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -111,14 +125,7 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Applies pending migrations; true when the database was empty (version 0) before.
 fn migrate(conn: &Connection) -> Result<bool> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if found > SCHEMA_VERSION {
-        return Err(Error::NewerSchema {
-            found,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    if found == SCHEMA_VERSION {
+    if check_not_newer(conn)? == SCHEMA_VERSION {
         return Ok(false);
     }
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
@@ -181,7 +188,10 @@ mod tests {
             }
             other => panic!("expected NewerSchema, got {:?}", other.map(|_| ())),
         }
-        assert_eq!(before, std::fs::read(&path).unwrap());
+        assert!(
+            before == std::fs::read(&path).unwrap(),
+            "the file was changed"
+        );
     }
 
     #[test]
