@@ -1,11 +1,52 @@
 //! `Library`: one library folder (SQLite database + search index). The one entry point for
-//! import, search, read; shells only talk to this.
-//! (being written)
+//! import, search and reading; shells only talk to this. Only `Library` touches both the
+//! store and the index, so it alone keeps them in step.
 
 use crate::error::{Error, Result};
+use crate::import::scan::{self, Input, RawFile};
+use crate::import::{dedup, parse_file, ParseError};
+use crate::index::{IndexState, SearchIndex};
 use crate::model::*;
+use crate::normalize::{normalize, slugify};
+use crate::{render, store};
+use rayon::prelude::*;
+use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// The five seed case studies: the default library a new user starts with.
+const SEEDS: &[(&str, &[u8])] = &[
+    (
+        "000_aab0bd6cfb60beaa.txt",
+        include_bytes!("../../../seeds/000_aab0bd6cfb60beaa.txt"),
+    ),
+    (
+        "001_8e12bdf6b48924d6.txt",
+        include_bytes!("../../../seeds/001_8e12bdf6b48924d6.txt"),
+    ),
+    (
+        "002_49032a2420854753.txt",
+        include_bytes!("../../../seeds/002_49032a2420854753.txt"),
+    ),
+    (
+        "003_16fbb66ddafbb9d7.txt",
+        include_bytes!("../../../seeds/003_16fbb66ddafbb9d7.txt"),
+    ),
+    (
+        "004_35c21745074e93d2.txt",
+        include_bytes!("../../../seeds/004_35c21745074e93d2.txt"),
+    ),
+];
+
+/// Files parsed together and written in one SQLite transaction.
+const BATCH_FILES: usize = 256;
+/// During a long import the index is committed at most this often (SQLite stays the
+/// truth: the queue of ids not yet indexed is replayed if the process dies meanwhile).
+const INDEX_COMMIT_INTERVAL: Duration = Duration::from_secs(2);
+const DATABASE_FILE: &str = "casebook.sqlite3";
+const INDEX_DIR: &str = "index";
 
 /// The per-user library folder the CLI and the desktop app use when none is named.
 pub fn default_library_dir() -> Option<PathBuf> {
@@ -29,6 +70,32 @@ impl Default for OpenOptions {
 
 pub struct Library {
     root: PathBuf,
+    /// The one connection that writes; held for a whole import batch.
+    writer: Mutex<Connection>,
+    /// Reads (list, show, stats) go through their own connection: WAL lets them run while
+    /// an import writes.
+    reader: Mutex<Connection>,
+    index: SearchIndex,
+    /// Serialises imports (and reindexing) within this process.
+    import_lock: Mutex<()>,
+    /// What opening found and did about the index, e.g. that it was rebuilt.
+    index_notice: Option<String>,
+}
+
+/// A file parsed and normalised, ready to be stored.
+struct Prepared {
+    path: String,
+    format: SourceFormat,
+    size: u64,
+    hash: String,
+    parsed: NormalizedCaseStudy,
+    fingerprints: Vec<i64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+    // back on drop), so a poisoned lock is still safe to use.
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Library {
@@ -37,51 +104,452 @@ impl Library {
         Self::open_with(dir, &OpenOptions::default())
     }
 
-    pub fn open_with(dir: &Path, _options: &OpenOptions) -> Result<Library> {
-        Ok(Library {
+    pub fn open_with(dir: &Path, options: &OpenOptions) -> Result<Library> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let db_path = dir.join(DATABASE_FILE);
+        let (writer, created) = store::open_database(&db_path)?;
+        let (reader, _) = store::open_database(&db_path)?;
+        let (index, state) = SearchIndex::open(&dir.join(INDEX_DIR))?;
+        let mut library = Library {
             root: dir.to_path_buf(),
-        })
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+            index,
+            import_lock: Mutex::new(()),
+            index_notice: None,
+        };
+        library.index_notice = library.sync_index(state)?;
+        if let Some(notice) = &library.index_notice {
+            tracing::warn!("{notice}");
+        }
+        if created && options.seed_new_library {
+            library.import_seeds()?;
+        }
+        Ok(library)
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn search(&self, _req: &SearchRequest) -> Result<SearchResponse> {
-        Err(Error::Invalid("not implemented".into()))
+    /// Set when opening found the index missing, stale or damaged and rebuilt it.
+    pub fn index_notice(&self) -> Option<&str> {
+        self.index_notice.as_deref()
+    }
+
+    /// Brings the index in step with SQLite: replays ids queued but not yet indexed, or
+    /// rebuilds it when it was recreated or disagrees with the database.
+    fn sync_index(&self, state: IndexState) -> Result<Option<String>> {
+        let conn = lock(&self.writer);
+        let generation = store::generation(&conn)?;
+        let queued = store::index_queue(&conn)?;
+        let reason = match state {
+            IndexState::Recreated { reason } => Some(reason),
+            IndexState::Ready { generation: g } if g > generation => Some(format!(
+                "index generation {g} is ahead of the database's {generation}"
+            )),
+            IndexState::Ready { generation: g } if g < generation && queued.is_empty() => Some(
+                format!("index generation {g} is behind the database's {generation}"),
+            ),
+            IndexState::Ready { .. } => None,
+        };
+        if let Some(reason) = reason {
+            let n = self.rebuild_index(&conn)?;
+            return Ok(Some(format!(
+                "search index rebuilt ({n} case studies): {reason}"
+            )));
+        }
+        if !queued.is_empty() {
+            self.flush_index_queue(&conn)?;
+        }
+        let (indexed, stored) = (self.index.num_docs(), store::count_case_studies(&conn)?);
+        if indexed != stored {
+            let n = self.rebuild_index(&conn)?;
+            return Ok(Some(format!(
+                "search index rebuilt ({n} case studies): it held {indexed} documents for {stored} case studies"
+            )));
+        }
+        Ok(None)
+    }
+
+    fn rebuild_index(&self, conn: &Connection) -> Result<u64> {
+        self.index.clear()?;
+        let ids = store::all_ids(conn)?;
+        for chunk in ids.chunks(1000) {
+            let mut docs = Vec::with_capacity(chunk.len());
+            for id in chunk {
+                if let Some(doc) = store::index_doc(conn, *id)? {
+                    docs.push(doc);
+                }
+            }
+            self.index.upsert(docs)?;
+        }
+        self.index.commit(store::generation(conn)?)?;
+        let queued = store::index_queue(conn)?;
+        store::clear_index_queue(conn, &queued)?;
+        Ok(ids.len() as u64)
+    }
+
+    /// Indexes the queued ids, commits the index with the database's generation (making
+    /// them searchable), then clears them from the queue.
+    fn flush_index_queue(&self, conn: &Connection) -> Result<()> {
+        let ids = store::index_queue(conn)?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut docs = Vec::with_capacity(ids.len());
+        let mut gone = Vec::new();
+        for id in &ids {
+            match store::index_doc(conn, *id)? {
+                Some(doc) => docs.push(doc),
+                None => gone.push(*id),
+            }
+        }
+        self.index.delete(&gone)?;
+        self.index.upsert(docs)?;
+        self.index.commit(store::generation(conn)?)?;
+        store::clear_index_queue(conn, &ids)
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        self.index.search(req)
     }
 
     pub fn list(&self) -> Result<Vec<CaseStudy>> {
-        Err(Error::Invalid("not implemented".into()))
+        store::list(&lock(&self.reader))
+    }
+
+    fn resolve(&self, conn: &Connection, key: &str) -> Result<CaseStudyId> {
+        let key = key.trim();
+        if let Ok(id) = key.parse::<CaseStudyId>() {
+            return Ok(id);
+        }
+        store::id_by_slug(conn, key)?.ok_or_else(|| Error::NotFound(key.to_string()))
     }
 
     /// A case study by id (digits) or slug.
     pub fn get(&self, key: &str) -> Result<CaseStudyDetail> {
-        Err(Error::NotFound(key.into()))
+        let conn = lock(&self.reader);
+        let id = self.resolve(&conn, key)?;
+        store::detail(&conn, id)
     }
 
-    /// The case study's body rendered for the reader.
+    /// The case study's body rendered for the reader (sanitised HTML and contents).
     pub fn render(&self, id: CaseStudyId) -> Result<RenderedBody> {
-        Err(Error::NotFound(id.to_string()))
+        let markdown = store::body_markdown(&lock(&self.reader), id)?;
+        Ok(render::to_html(&markdown))
     }
 
-    /// Imports files, folders (recursively) and .zip archives. `progress` is called after
-    /// each batch; setting `cancel` stops after the current batch (committed work stays).
-    pub fn import(
-        &self,
-        _paths: &[PathBuf],
-        _progress: &(dyn Fn(&ImportProgress) + Sync),
-        _cancel: &AtomicBool,
-    ) -> Result<ImportReport> {
-        Err(Error::Invalid("not implemented".into()))
+    pub fn stats(&self) -> Result<Stats> {
+        let mut stats = store::stats(&lock(&self.reader))?;
+        stats.indexed = self.index.num_docs();
+        stats.disk_bytes = dir_size(&self.root);
+        Ok(stats)
     }
 
     /// Rebuilds the search index from the database; returns the number of documents.
     pub fn reindex(&self) -> Result<u64> {
-        Err(Error::Invalid("not implemented".into()))
+        let _import = lock(&self.import_lock);
+        self.rebuild_index(&lock(&self.writer))
     }
 
-    pub fn stats(&self) -> Result<Stats> {
-        Err(Error::Invalid("not implemented".into()))
+    fn import_seeds(&self) -> Result<ImportReport> {
+        let files = SEEDS.iter().map(|(name, bytes)| RawFile {
+            display: format!("seeds/{name}"),
+            bytes: Ok(bytes.to_vec()),
+        });
+        self.import_files(files, 0, &|_| {}, &AtomicBool::new(false), Vec::new())
     }
+
+    /// Imports files, folders (recursively) and .zip archives. `progress` is called after
+    /// each batch; setting `cancel` stops after the current batch: what was committed
+    /// stays, nothing is half-imported.
+    pub fn import(
+        &self,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(&ImportProgress) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
+        let mut failed = Vec::new();
+        let inputs = scan::scan(paths, &mut failed);
+        let total = inputs.len();
+        // Read lazily: archives are expanded one at a time, files read batch by batch.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RawFile>(BATCH_FILES);
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                for input in &inputs {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    match input {
+                        Input::File(p) => {
+                            if tx.send(scan::read_file(p)).is_err() {
+                                break;
+                            }
+                        }
+                        Input::Zip(p) => scan::read_zip(p, &mut |raw| {
+                            !stop.load(Ordering::Relaxed) && tx.send(raw).is_ok()
+                        }),
+                    }
+                }
+                drop(tx);
+            });
+            let result = self.import_files(rx.iter(), total, progress, cancel, failed);
+            stop.store(true, Ordering::Relaxed);
+            // Unblock the reader thread if it waits on a full channel.
+            for _ in rx.try_iter() {}
+            result
+        })
+    }
+
+    fn import_files(
+        &self,
+        files: impl Iterator<Item = RawFile>,
+        total: usize,
+        progress: &(dyn Fn(&ImportProgress) + Sync),
+        cancel: &AtomicBool,
+        failed: Vec<ImportFailure>,
+    ) -> Result<ImportReport> {
+        let _import = lock(&self.import_lock);
+        let mut report = ImportReport {
+            failed,
+            ..Default::default()
+        };
+        let mut done = 0usize;
+        let mut total = total;
+        let mut last_index_commit = Instant::now();
+        let mut files = files.peekable();
+        while files.peek().is_some() {
+            if cancel.load(Ordering::Relaxed) {
+                report.cancelled = true;
+                break;
+            }
+            let batch: Vec<RawFile> = files.by_ref().take(BATCH_FILES).collect();
+            done += batch.len();
+            total = total.max(done);
+            let current = batch.last().map(|f| f.display.clone());
+            let prepared: Vec<std::result::Result<Prepared, ImportFailure>> =
+                batch.into_par_iter().flat_map_iter(prepare).collect();
+            {
+                let mut conn = lock(&self.writer);
+                self.write_batch(&mut conn, prepared, &mut report)?;
+                if last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL {
+                    self.flush_index_queue(&conn)?;
+                    last_index_commit = Instant::now();
+                }
+            }
+            progress(&ImportProgress {
+                done: done as u32,
+                total: total as u32,
+                current,
+            });
+        }
+        self.flush_index_queue(&lock(&self.writer))?;
+        report.changed_ids.sort_unstable();
+        report.changed_ids.dedup();
+        Ok(report)
+    }
+
+    /// One transaction: every prepared file of the batch is stored, or none is.
+    fn write_batch(
+        &self,
+        conn: &mut Connection,
+        prepared: Vec<std::result::Result<Prepared, ImportFailure>>,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut changed = false;
+        for item in prepared {
+            match item {
+                Err(f) => report.failed.push(f),
+                Ok(p) => {
+                    if let Some(id) = store_one(&tx, &p, report)? {
+                        report.changed_ids.push(id);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if changed {
+            store::bump_generation(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Parse, normalise and fingerprint one file: pure work, run in parallel.
+fn prepare(raw: RawFile) -> Vec<std::result::Result<Prepared, ImportFailure>> {
+    let fail = |path: &str, e: ParseError| {
+        Err(ImportFailure {
+            path: path.to_string(),
+            error: e.to_string(),
+        })
+    };
+    let bytes = match raw.bytes {
+        Ok(b) => b,
+        Err(e) => return vec![fail(&raw.display, e)],
+    };
+    let name = raw
+        .display
+        .rsplit(['/', '\\', '!'])
+        .next()
+        .unwrap_or(&raw.display);
+    let entries = match parse_file(name, &bytes) {
+        Ok(entries) => entries,
+        Err(e) => return vec![fail(&raw.display, e)],
+    };
+    let single = entries.len() == 1;
+    entries
+        .into_iter()
+        .map(|entry| {
+            let path = match &entry.locator {
+                Some(loc) => format!("{}{loc}", raw.display),
+                None => raw.display.clone(),
+            };
+            let parsed = match entry.result {
+                Ok(p) => normalize(p),
+                Err(e) => return fail(&path, e),
+            };
+            if parsed.body_text.trim().is_empty() && parsed.summary.is_none() {
+                return fail(&path, ParseError::NoText);
+            }
+            let fingerprints = dedup::fingerprints(&parsed.body_text);
+            Ok(Prepared {
+                hash: dedup::content_hash(entry.format, &parsed),
+                size: if single {
+                    bytes.len() as u64
+                } else {
+                    parsed.body_markdown.len() as u64
+                },
+                path,
+                format: entry.format,
+                parsed,
+                fingerprints,
+            })
+        })
+        .collect()
+}
+
+/// Stores one prepared source; returns the case study it changed, if any.
+fn store_one(
+    conn: &Connection,
+    p: &Prepared,
+    report: &mut ImportReport,
+) -> Result<Option<CaseStudyId>> {
+    let source = store::NewSource {
+        path: &p.path,
+        format: p.format,
+        content_hash: &p.hash,
+        size: p.size,
+        parsed: &p.parsed,
+    };
+    if let Some((source_id, case_study_id, hash)) = store::source_by_path(conn, &p.path)? {
+        if hash == p.hash {
+            report.unchanged += 1;
+            return Ok(None);
+        }
+        store::update_source(conn, source_id, &source)?;
+        recompute(conn, case_study_id)?;
+        report.updated += 1;
+        return Ok(Some(case_study_id));
+    }
+    if store::hash_known(conn, &p.hash)? {
+        report.unchanged += 1;
+        return Ok(None);
+    }
+    if let Some(existing) = find_same(conn, p)? {
+        store::insert_source(conn, existing, &source)?;
+        recompute(conn, existing)?;
+        report.merged += 1;
+        return Ok(Some(existing));
+    }
+    let id = store::create_case_study(conn)?;
+    store::insert_source(conn, id, &source)?;
+    recompute(conn, id)?;
+    report.added += 1;
+    Ok(Some(id))
+}
+
+/// The case study already in the library that `p` is another copy of, if any: same slug,
+/// same link, same title and company, or the same text (fingerprint containment).
+fn find_same(conn: &Connection, p: &Prepared) -> Result<Option<CaseStudyId>> {
+    let cs = &p.parsed;
+    if let Some(slug) = &cs.slug {
+        if let Some(id) = store::id_by_slug(conn, &clean_slug(slug))? {
+            return Ok(Some(id));
+        }
+    }
+    if let Some(link) = &cs.link {
+        if let Some(id) = store::ids_by_link(conn, link)?.first() {
+            return Ok(Some(*id));
+        }
+    }
+    let candidates = store::fingerprint_candidates(conn, &p.fingerprints)?;
+    if let Some((id, _, _)) = candidates.iter().find(|(_, shared, theirs)| {
+        dedup::same_content(*shared, p.fingerprints.len() as u32, *theirs)
+    }) {
+        return Ok(Some(*id));
+    }
+    if !cs.title_inferred {
+        let company_key = |c: &Option<String>| c.as_deref().map(str::to_lowercase);
+        for (id, company) in store::ids_by_title(conn, &cs.title)? {
+            let (a, b) = (company_key(&company), company_key(&cs.company));
+            if a.is_none() || b.is_none() || a == b {
+                return Ok(Some(id));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Re-derives a case study from all its sources (order-independent) and writes it.
+fn recompute(conn: &Connection, id: CaseStudyId) -> Result<()> {
+    let sources = store::sources_of(conn, id)?;
+    let parsed: Vec<&NormalizedCaseStudy> = sources.iter().map(|s| &s.parsed).collect();
+    let merged = dedup::merge(&parsed);
+    let base = merged
+        .slug
+        .as_deref()
+        .map(clean_slug)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| slugify(&merged.title));
+    let base = if base.is_empty() {
+        "case-study".to_string()
+    } else {
+        base
+    };
+    let mut slug = base.clone();
+    let mut n = 2;
+    while store::slug_taken(conn, &slug, id)? {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    let fingerprints = dedup::fingerprints(&merged.body_text);
+    store::write_case_study(conn, id, &merged, &slug, &fingerprints)
+}
+
+/// A source's slug as it is when it already is one (the corpus's are), else slugified.
+fn clean_slug(s: &str) -> String {
+    let s = s.trim();
+    let is_slug = !s.is_empty()
+        && s.len() <= 200
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if is_slug {
+        s.to_string()
+    } else {
+        slugify(s)
+    }
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }

@@ -21,3 +21,16 @@ pub fn normalize(p: ParsedCaseStudy) -> NormalizedCaseStudy {
         body_text,
     }
 }
+
+/// (stub, being written) A URL-safe slug of `s`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').chars().take(80).collect()
+}

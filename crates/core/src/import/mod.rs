@@ -5,11 +5,13 @@
 //! `Library::import`.
 
 pub mod decode;
+pub mod dedup;
 pub mod detect;
 pub mod frontmatter;
 pub mod html;
 pub mod labelled;
 pub mod records;
+pub mod scan;
 pub mod scraped;
 
 use crate::model::{ParsedCaseStudy, SourceFormat};

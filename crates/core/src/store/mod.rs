@@ -1,1 +1,463 @@
-//! SQLite store (being written)
+//! SQLite, the source of truth: typed reads and writes over a connection or transaction.
+//!
+//! Functions take `&Connection` (a `Transaction` derefs to one), so the caller decides the
+//! transaction boundary: `Library` runs one transaction per import batch.
+
+mod schema;
+
+pub use schema::{open_database, open_in_memory, SCHEMA_VERSION};
+
+use crate::error::{Error, Result};
+use crate::index::IndexDoc;
+use crate::model::*;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::BTreeMap;
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A stored source (file or record) of a case study.
+#[derive(Debug, Clone)]
+pub struct StoredSource {
+    pub id: i64,
+    pub case_study_id: CaseStudyId,
+    pub path: String,
+    pub format: SourceFormat,
+    pub content_hash: String,
+    pub parsed: NormalizedCaseStudy,
+}
+
+/// A source about to be written.
+pub struct NewSource<'a> {
+    pub path: &'a str,
+    pub format: SourceFormat,
+    pub content_hash: &'a str,
+    pub size: u64,
+    pub parsed: &'a NormalizedCaseStudy,
+}
+
+pub fn source_by_path(conn: &Connection, path: &str) -> Result<Option<(i64, CaseStudyId, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, case_study_id, content_hash FROM sources WHERE path = ?1")?
+        .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+pub fn hash_known(conn: &Connection, content_hash: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sources WHERE content_hash = ?1 LIMIT 1")?
+        .exists([content_hash])?)
+}
+
+pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSource) -> Result<()> {
+    let parsed = serde_json::to_string(s.parsed).map_err(|e| Error::Invalid(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO sources (case_study_id, path, format, content_hash, size, imported_at, parsed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        case_study_id,
+        s.path,
+        s.format.as_str(),
+        s.content_hash,
+        s.size as i64,
+        now_ms(),
+        parsed
+    ])?;
+    Ok(())
+}
+
+pub fn update_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result<()> {
+    let parsed = serde_json::to_string(s.parsed).map_err(|e| Error::Invalid(e.to_string()))?;
+    conn.prepare_cached(
+        "UPDATE sources SET format = ?2, content_hash = ?3, size = ?4, imported_at = ?5, parsed = ?6
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        source_id,
+        s.format.as_str(),
+        s.content_hash,
+        s.size as i64,
+        now_ms(),
+        parsed
+    ])?;
+    Ok(())
+}
+
+/// Every source of a case study, best first (format rank, then path: a stable order, so a
+/// merge gives the same result whatever order the files arrived in).
+pub fn sources_of(conn: &Connection, id: CaseStudyId) -> Result<Vec<StoredSource>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, case_study_id, path, format, content_hash, parsed FROM sources
+         WHERE case_study_id = ?1",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (sid, cs, path, format, hash, parsed) = row?;
+        let format = SourceFormat::parse(&format)
+            .ok_or_else(|| Error::Invalid(format!("unknown source format '{format}'")))?;
+        let parsed: NormalizedCaseStudy = serde_json::from_str(&parsed)
+            .map_err(|e| Error::Invalid(format!("stored source {path} is damaged: {e}")))?;
+        out.push(StoredSource {
+            id: sid,
+            case_study_id: cs,
+            path,
+            format,
+            content_hash: hash,
+            parsed,
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.format.rank(), &a.content_hash, &a.path).cmp(&(
+            b.format.rank(),
+            &b.content_hash,
+            &b.path,
+        ))
+    });
+    Ok(out)
+}
+
+/// Creates an empty case study row to attach sources to; `write_case_study` fills it.
+pub fn create_case_study(conn: &Connection) -> Result<CaseStudyId> {
+    let now = now_ms();
+    // A unique placeholder slug until the real one is written in the same transaction.
+    conn.prepare_cached(
+        "INSERT INTO case_studies (slug, title, body_markdown, body_text, created_at, updated_at)
+         VALUES ('~new-' || hex(randomblob(8)), '', '', '', ?1, ?1)",
+    )?
+    .execute([now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes a case study's merged data, its source and inferred tags, its fingerprints, and
+/// queues it for indexing. User tags are left alone.
+pub fn write_case_study(
+    conn: &Connection,
+    id: CaseStudyId,
+    cs: &NormalizedCaseStudy,
+    slug: &str,
+    fingerprints: &[i64],
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE case_studies SET slug = ?2, title = ?3, company = ?4, industry = ?5, year = ?6,
+           link = ?7, summary = ?8, body_markdown = ?9, body_text = ?10, fingerprint_count = ?11,
+           updated_at = ?12, link_key = ?13
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        slug,
+        cs.title,
+        cs.company,
+        cs.industry,
+        cs.year,
+        cs.link,
+        cs.summary,
+        cs.body_markdown,
+        cs.body_text,
+        fingerprints.len() as i64,
+        now_ms(),
+        cs.link.as_deref().map(crate::import::dedup::link_key)
+    ])?;
+    conn.prepare_cached(
+        "DELETE FROM tags WHERE case_study_id = ?1 AND origin IN ('source', 'inferred')",
+    )?
+    .execute([id])?;
+    let mut insert_tag = conn.prepare_cached(
+        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin) VALUES (?1, ?2, ?3)",
+    )?;
+    for t in &cs.tags {
+        insert_tag.execute(params![id, t, "source"])?;
+    }
+    for t in &cs.inferred_tags {
+        insert_tag.execute(params![id, t, "inferred"])?;
+    }
+    conn.prepare_cached("DELETE FROM fingerprints WHERE case_study_id = ?1")?
+        .execute([id])?;
+    let mut insert_fp = conn.prepare_cached(
+        "INSERT OR IGNORE INTO fingerprints (hash, case_study_id) VALUES (?1, ?2)",
+    )?;
+    for h in fingerprints {
+        insert_fp.execute(params![h, id])?;
+    }
+    queue_for_index(conn, id)
+}
+
+/// True when another case study than `except` already has this slug.
+pub fn slug_taken(conn: &Connection, slug: &str, except: CaseStudyId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM case_studies WHERE slug = ?1 AND id != ?2")?
+        .exists(params![slug, except])?)
+}
+
+pub fn id_by_slug(conn: &Connection, slug: &str) -> Result<Option<CaseStudyId>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM case_studies WHERE slug = ?1")?
+        .query_row([slug], |r| r.get(0))
+        .optional()?)
+}
+
+/// Case studies whose link identifies the same page as `link`.
+pub fn ids_by_link(conn: &Connection, link: &str) -> Result<Vec<CaseStudyId>> {
+    let key = crate::import::dedup::link_key(link);
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM case_studies WHERE link_key = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([key], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Case studies with this title (case-insensitive), with their company.
+pub fn ids_by_title(conn: &Connection, title: &str) -> Result<Vec<(CaseStudyId, Option<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, company FROM case_studies WHERE lower(title) = lower(?1) ORDER BY id",
+    )?;
+    let rows = stmt.query_map([title], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Case studies sharing fingerprints with `hashes`: `(id, shared, their fingerprint count)`,
+/// most shared first.
+pub fn fingerprint_candidates(
+    conn: &Connection,
+    hashes: &[i64],
+) -> Result<Vec<(CaseStudyId, u32, u32)>> {
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut shared: BTreeMap<CaseStudyId, u32> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached("SELECT case_study_id FROM fingerprints WHERE hash = ?1")?;
+    for h in hashes {
+        let rows = stmt.query_map([h], |r| r.get::<_, i64>(0))?;
+        for id in rows {
+            *shared.entry(id?).or_default() += 1;
+        }
+    }
+    let mut out = Vec::with_capacity(shared.len());
+    let mut count =
+        conn.prepare_cached("SELECT fingerprint_count FROM case_studies WHERE id = ?1")?;
+    for (id, n) in shared {
+        let total: i64 = count.query_row([id], |r| r.get(0))?;
+        out.push((id, n, total as u32));
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+pub fn queue_for_index(conn: &Connection, id: CaseStudyId) -> Result<()> {
+    conn.prepare_cached("INSERT OR IGNORE INTO index_queue (case_study_id) VALUES (?1)")?
+        .execute([id])?;
+    Ok(())
+}
+
+pub fn index_queue(conn: &Connection) -> Result<Vec<CaseStudyId>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT case_study_id FROM index_queue ORDER BY case_study_id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn clear_index_queue(conn: &Connection, ids: &[CaseStudyId]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("DELETE FROM index_queue WHERE case_study_id = ?1")?;
+    for id in ids {
+        stmt.execute([id])?;
+    }
+    Ok(())
+}
+
+/// The generation stamp: bumped by every transaction that changes what the index shows.
+pub fn generation(conn: &Connection) -> Result<u64> {
+    let g: i64 = conn.query_row("SELECT value FROM meta WHERE key = 'generation'", [], |r| {
+        r.get(0)
+    })?;
+    Ok(g as u64)
+}
+
+pub fn bump_generation(conn: &Connection) -> Result<u64> {
+    conn.execute(
+        "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+        [],
+    )?;
+    generation(conn)
+}
+
+pub fn count_case_studies(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM case_studies", [], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+pub fn all_ids(conn: &Connection) -> Result<Vec<CaseStudyId>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM case_studies ORDER BY id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const CASE_STUDY_COLUMNS: &str = "id, slug, title, company, industry, year, link, summary";
+
+fn case_study_from_row(r: &Row) -> rusqlite::Result<CaseStudy> {
+    Ok(CaseStudy {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        title: r.get(2)?,
+        company: r.get(3)?,
+        industry: r.get(4)?,
+        year: r.get(5)?,
+        link: r.get(6)?,
+        summary: r.get(7)?,
+        tags: Vec::new(),
+        inferred_tags: Vec::new(),
+        sources: Vec::new(),
+    })
+}
+
+/// Tags of a case study by origin: (source, inferred, user), each sorted.
+pub fn tags_of(
+    conn: &Connection,
+    id: CaseStudyId,
+) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
+    let mut stmt =
+        conn.prepare_cached("SELECT tag, origin FROM tags WHERE case_study_id = ?1 ORDER BY tag")?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let (mut source, mut inferred, mut user) = (Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        let (tag, origin) = row?;
+        match origin.as_str() {
+            "source" => source.push(tag),
+            "inferred" => inferred.push(tag),
+            _ => user.push(tag),
+        }
+    }
+    Ok((source, inferred, user))
+}
+
+fn source_refs(conn: &Connection, id: CaseStudyId) -> Result<Vec<SourceRef>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT path, format FROM sources WHERE case_study_id = ?1 ORDER BY path",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (path, format) = row?;
+        if let Some(format) = SourceFormat::parse(&format) {
+            out.push(SourceRef { path, format });
+        }
+    }
+    Ok(out)
+}
+
+fn complete(conn: &Connection, mut cs: CaseStudy) -> Result<CaseStudy> {
+    let (tags, inferred, _user) = tags_of(conn, cs.id)?;
+    cs.tags = tags;
+    cs.inferred_tags = inferred;
+    cs.sources = source_refs(conn, cs.id)?;
+    Ok(cs)
+}
+
+pub fn case_study(conn: &Connection, id: CaseStudyId) -> Result<CaseStudy> {
+    let cs = conn
+        .prepare_cached(&format!(
+            "SELECT {CASE_STUDY_COLUMNS} FROM case_studies WHERE id = ?1"
+        ))?
+        .query_row([id], case_study_from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(id.to_string()))?;
+    complete(conn, cs)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<CaseStudy>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CASE_STUDY_COLUMNS} FROM case_studies ORDER BY lower(title), id"
+    ))?;
+    let rows = stmt.query_map([], case_study_from_row)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(complete(conn, row?)?);
+    }
+    Ok(out)
+}
+
+pub fn detail(conn: &Connection, id: CaseStudyId) -> Result<CaseStudyDetail> {
+    let case_study = case_study(conn, id)?;
+    let (body_markdown, body_text) = conn
+        .prepare_cached("SELECT body_markdown, body_text FROM case_studies WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(CaseStudyDetail {
+        case_study,
+        body_markdown,
+        body_text,
+    })
+}
+
+pub fn body_markdown(conn: &Connection, id: CaseStudyId) -> Result<String> {
+    conn.prepare_cached("SELECT body_markdown FROM case_studies WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound(id.to_string()))
+}
+
+/// What the index needs of a case study; `None` when it no longer exists.
+pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>> {
+    let doc = conn
+        .prepare_cached(
+            "SELECT id, slug, title, company, industry, year, summary, body_text
+             FROM case_studies WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(IndexDoc {
+                id: r.get(0)?,
+                slug: r.get(1)?,
+                title: r.get(2)?,
+                company: r.get(3)?,
+                industry: r.get(4)?,
+                year: r.get(5)?,
+                summary: r.get(6)?,
+                body_text: r.get(7)?,
+                tags: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut doc) = doc else { return Ok(None) };
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT tag FROM tags WHERE case_study_id = ?1 ORDER BY tag")?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    doc.tags = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(Some(doc))
+}
+
+pub fn stats(conn: &Connection) -> Result<Stats> {
+    let (case_studies, companies, year_min, year_max): (i64, i64, Option<i32>, Option<i32>) = conn.query_row(
+        "SELECT count(*), count(DISTINCT lower(company)), min(year), max(year) FROM case_studies",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let sources: i64 = conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0))?;
+    let tags: i64 = conn.query_row("SELECT count(DISTINCT tag) FROM tags", [], |r| r.get(0))?;
+    Ok(Stats {
+        case_studies: case_studies as u64,
+        sources: sources as u64,
+        companies: companies as u64,
+        tags: tags as u64,
+        year_min,
+        year_max,
+        disk_bytes: 0,
+        indexed: 0,
+    })
+}

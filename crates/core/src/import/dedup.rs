@@ -1,0 +1,196 @@
+//! Which case study a parsed one is: content fingerprints, identity keys, and the merge of
+//! several sources of one case study into the record shown to the user.
+
+use crate::model::{NormalizedCaseStudy, SourceFormat};
+
+/// Words per shingle.
+const SHINGLE_WORDS: usize = 5;
+/// One shingle in `SAMPLE_MODULUS` is kept. Sampling by hash value (not position) keeps
+/// the same shingles in every copy of a text, so shared samples estimate shared text.
+const SAMPLE_MODULUS: u64 = 32;
+/// Most fingerprints kept per case study (the smallest hashes: still a consistent sample).
+const MAX_FINGERPRINTS: usize = 160;
+
+/// Two texts are the same case study when at least this share of the smaller one's
+/// fingerprints is in the other (containment, robust to one copy losing lists or chrome).
+pub const SAME_CONTENT_CONTAINMENT: f64 = 0.5;
+/// ... and they share at least this many fingerprints (short texts prove nothing).
+pub const MIN_SHARED_FINGERPRINTS: u32 = 4;
+
+fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Content fingerprints of a plain text: sampled hashes of its word 5-grams, case and
+/// punctuation ignored. Stable across versions (stored in the database).
+pub fn fingerprints(text: &str) -> Vec<i64> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < SHINGLE_WORDS {
+        return Vec::new();
+    }
+    let mut out: Vec<i64> = words
+        .windows(SHINGLE_WORDS)
+        .filter_map(|w| {
+            let mut h = 0xcbf2_9ce4_8422_2325;
+            for word in w {
+                h = fnv1a(word.as_bytes(), h);
+                h = fnv1a(b" ", h);
+            }
+            // Final avalanche so the low bits used for sampling are well mixed.
+            h ^= h >> 33;
+            h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+            h ^= h >> 33;
+            (h % SAMPLE_MODULUS == 0).then_some(h as i64)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(MAX_FINGERPRINTS);
+    out
+}
+
+/// Whether `shared` fingerprints out of `a` and `b` make the two texts one case study.
+pub fn same_content(shared: u32, a: u32, b: u32) -> bool {
+    let smaller = a.min(b).max(1);
+    shared >= MIN_SHARED_FINGERPRINTS && shared as f64 / smaller as f64 >= SAME_CONTENT_CONTAINMENT
+}
+
+/// A link reduced to what identifies the page: no scheme, `www.`, fragment, or trailing `/`.
+pub fn link_key(link: &str) -> String {
+    let l = link.trim();
+    let l = l.split('#').next().unwrap_or(l);
+    let l = l
+        .strip_prefix("https://")
+        .or_else(|| l.strip_prefix("http://"))
+        .unwrap_or(l);
+    let l = l.strip_prefix("www.").unwrap_or(l);
+    let (host, rest) = l.split_once('/').unwrap_or((l, ""));
+    format!("{}/{}", host.to_lowercase(), rest.trim_end_matches('/'))
+}
+
+/// A content hash identifying a source's normalised data.
+pub fn content_hash(format: SourceFormat, parsed: &NormalizedCaseStudy) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(format.as_str().as_bytes());
+    h.update(&[0]);
+    // Serialising our own struct cannot fail; an empty hash would only weaken dedup.
+    h.update(serde_json::to_string(parsed).unwrap_or_default().as_bytes());
+    h.finalize().to_hex().to_string()
+}
+
+/// Merges the sources of one case study, best first (see `SourceFormat::rank`): each field
+/// comes from the best source that has it, tags are the union of the sources' tags, and the
+/// body is the best source's unless a lower-ranked one is much fuller (a record holding only
+/// a summary must not replace a whole article).
+pub fn merge(sources: &[&NormalizedCaseStudy]) -> NormalizedCaseStudy {
+    let Some(first) = sources.first() else {
+        return NormalizedCaseStudy::default();
+    };
+    let pick =
+        |f: &dyn Fn(&NormalizedCaseStudy) -> Option<String>| sources.iter().find_map(|s| f(s));
+    let titled = sources.iter().find(|s| !s.title_inferred).unwrap_or(first);
+    let longest = sources.iter().map(|s| s.body_text.len()).max().unwrap_or(0);
+    let body = sources
+        .iter()
+        .find(|s| s.body_text.len() * 2 >= longest)
+        .unwrap_or(first);
+    let mut tags: Vec<String> = sources
+        .iter()
+        .flat_map(|s| s.tags.iter().cloned())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    let inferred_tags = if tags.is_empty() {
+        body.inferred_tags.clone()
+    } else {
+        Vec::new()
+    };
+    NormalizedCaseStudy {
+        title: titled.title.clone(),
+        title_inferred: titled.title_inferred,
+        slug: pick(&|s| s.slug.clone()),
+        company: pick(&|s| s.company.clone()),
+        industry: pick(&|s| s.industry.clone()),
+        year: sources.iter().find_map(|s| s.year),
+        link: pick(&|s| s.link.clone()),
+        summary: pick(&|s| s.summary.clone()),
+        tags,
+        inferred_tags,
+        body_markdown: body.body_markdown.clone(),
+        body_text: body.body_text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real case-study body: long enough for a meaningful sample.
+    const TEXT: &str = include_str!("../../../../seeds/001_8e12bdf6b48924d6.txt");
+
+    #[test]
+    fn same_text_in_another_shape_shares_fingerprints() {
+        let a = fingerprints(TEXT);
+        let reflowed = TEXT.replace(". ", ".\n\n").to_uppercase();
+        let b = fingerprints(&format!("Site chrome\n{reflowed}\nMore like this"));
+        assert!(a.len() >= MIN_SHARED_FINGERPRINTS as usize, "{}", a.len());
+        let shared = a.iter().filter(|h| b.contains(h)).count() as u32;
+        assert!(same_content(shared, a.len() as u32, b.len() as u32));
+    }
+
+    #[test]
+    fn different_texts_do_not_match() {
+        let other = include_str!("../../../../seeds/000_aab0bd6cfb60beaa.txt");
+        let a = fingerprints(TEXT);
+        let b = fingerprints(other);
+        let shared = a.iter().filter(|h| b.contains(h)).count() as u32;
+        assert!(!same_content(shared, a.len() as u32, b.len() as u32));
+    }
+
+    #[test]
+    fn link_keys_ignore_scheme_www_and_trailing_slash() {
+        assert_eq!(
+            link_key("https://www.YouTube.com/watch?v=abc/"),
+            link_key("http://youtube.com/watch?v=abc#t=10")
+        );
+        assert_ne!(link_key("https://a.com/x"), link_key("https://a.com/y"));
+    }
+
+    #[test]
+    fn merge_takes_each_field_from_the_best_source_that_has_it() {
+        let rich = NormalizedCaseStudy {
+            title: "Real title".into(),
+            company: Some("Acme".into()),
+            tags: vec!["rag".into()],
+            body_text: "x".repeat(100),
+            body_markdown: "rich".into(),
+            ..Default::default()
+        };
+        let bare = NormalizedCaseStudy {
+            title: "Made up".into(),
+            title_inferred: true,
+            year: Some(2024),
+            tags: vec!["agent-based".into()],
+            inferred_tags: vec!["chatbot".into()],
+            body_text: "y".repeat(120),
+            body_markdown: "bare".into(),
+            ..Default::default()
+        };
+        let m = merge(&[&bare, &rich]);
+        assert_eq!(m.title, "Real title");
+        assert!(!m.title_inferred);
+        assert_eq!(m.company.as_deref(), Some("Acme"));
+        assert_eq!(m.year, Some(2024));
+        assert_eq!(m.tags, ["agent-based", "rag"]);
+        assert!(m.inferred_tags.is_empty());
+        assert_eq!(m.body_markdown, "bare");
+    }
+}

@@ -1,0 +1,395 @@
+//! Paths the user gave → the raw files to parse: folders walked recursively, .zip archives
+//! read in memory (never extracted to disk), every read bounded.
+
+use super::ParseError;
+use crate::model::ImportFailure;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Limits on folders and archives. Documented in the README.
+pub mod limits {
+    /// Deepest folder nesting walked below a dropped folder.
+    pub const MAX_DEPTH: usize = 64;
+    /// Largest .zip archive read (it is held in memory while read).
+    pub const MAX_ARCHIVE_BYTES: u64 = 512 * 1024 * 1024;
+    /// Most entries read from one archive.
+    pub const MAX_ARCHIVE_ENTRIES: usize = 100_000;
+    /// Most bytes expanded from one archive, all entries together (zip-bomb guard).
+    pub const MAX_ARCHIVE_EXPANDED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+}
+
+/// Something to read: a plain file, or an archive whose members are files.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    File(PathBuf),
+    Zip(PathBuf),
+}
+
+/// One file's bytes (or why they could not be had), named for reports.
+#[derive(Debug)]
+pub struct RawFile {
+    /// Shown in reports and stored as the source path: the file's absolute path, with
+    /// `!member` appended for archive members.
+    pub display: String,
+    pub bytes: Result<Vec<u8>, ParseError>,
+}
+
+fn display(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn is_zip_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+/// Expands the given paths into inputs, in a stable order (folders sorted by name).
+/// Problems (missing paths, unreadable folders, symlink loops) go to `failed`.
+pub fn scan(paths: &[PathBuf], failed: &mut Vec<ImportFailure>) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for root in paths {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                failed.push(ImportFailure {
+                    path: display(root),
+                    error: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            inputs.push(classify(root.clone()));
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .max_depth(limits::MAX_DEPTH)
+            .sort_by_file_name()
+            .into_iter()
+            // Hidden files and folders (.git, .DS_Store) are not case studies.
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => inputs.push(classify(e.into_path())),
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().map(display).unwrap_or_else(|| display(root));
+                    let reason = if e.loop_ancestor().is_some() {
+                        "symbolic link loop: skipped".to_string()
+                    } else {
+                        match e.io_error() {
+                            Some(io) => format!("cannot read: {io}"),
+                            None => e.to_string(),
+                        }
+                    };
+                    failed.push(ImportFailure {
+                        path,
+                        error: reason,
+                    });
+                }
+            }
+        }
+    }
+    inputs
+}
+
+fn classify(path: PathBuf) -> Input {
+    if is_zip_name(&path) {
+        Input::Zip(path)
+    } else {
+        Input::File(path)
+    }
+}
+
+/// Reads at most `limit` bytes; `TooLarge` when there are more.
+fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ParseError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ParseError::Unreadable(e.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(ParseError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+pub fn read_file(path: &Path) -> RawFile {
+    let bytes = (|| {
+        let file = std::fs::File::open(path).map_err(|e| ParseError::Unreadable(e.to_string()))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if len > super::limits::MAX_FILE_BYTES {
+            return Err(ParseError::TooLarge {
+                size: len,
+                limit: super::limits::MAX_FILE_BYTES,
+            });
+        }
+        // Bounded even if the file grows while it is read.
+        read_bounded(file, super::limits::MAX_FILE_BYTES)
+    })();
+    RawFile {
+        display: display(path),
+        bytes,
+    }
+}
+
+/// Reads every member of a .zip archive in memory, calling `each` per member (in archive
+/// order). An archive that cannot be read at all yields one failed `RawFile`.
+pub fn read_zip(path: &Path, each: &mut dyn FnMut(RawFile) -> bool) {
+    let archive_name = display(path);
+    let fail = |error: ParseError| RawFile {
+        display: archive_name.clone(),
+        bytes: Err(error),
+    };
+    let bytes = match std::fs::File::open(path)
+        .map_err(|e| ParseError::Unreadable(e.to_string()))
+        .and_then(|f| read_bounded(f, limits::MAX_ARCHIVE_BYTES))
+    {
+        Ok(b) => b,
+        Err(e) => {
+            each(fail(e));
+            return;
+        }
+    };
+    read_zip_bytes(&archive_name, &bytes, each);
+}
+
+/// The in-memory half of [`read_zip`], separate for tests and embedded archives.
+pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(RawFile) -> bool) {
+    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(a) => a,
+        Err(e) => {
+            each(RawFile {
+                display: archive_name.to_string(),
+                bytes: Err(ParseError::Malformed {
+                    format: "zip archive",
+                    reason: e.to_string(),
+                }),
+            });
+            return;
+        }
+    };
+    let mut expanded: u64 = 0;
+    for i in 0..archive.len() {
+        if i >= limits::MAX_ARCHIVE_ENTRIES {
+            each(RawFile {
+                display: archive_name.to_string(),
+                bytes: Err(ParseError::TooLarge {
+                    size: archive.len() as u64,
+                    limit: limits::MAX_ARCHIVE_ENTRIES as u64,
+                }),
+            });
+            return;
+        }
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                let keep_going = each(RawFile {
+                    display: format!("{archive_name}!#{i}"),
+                    bytes: Err(ParseError::Malformed {
+                        format: "zip entry",
+                        reason: e.to_string(),
+                    }),
+                });
+                if !keep_going {
+                    return;
+                }
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let raw_name = entry
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("#{i}"));
+        let member = format!("{archive_name}!{raw_name}");
+        // Members are never written to disk, but a path escaping the archive or a link
+        // is a sign of a hostile archive: report it rather than read it.
+        let Some(inner) = entry.enclosed_name() else {
+            if !each(RawFile {
+                display: member,
+                bytes: Err(ParseError::Unsupported("unsafe path in archive".into())),
+            }) {
+                return;
+            }
+            continue;
+        };
+        if entry.is_symlink() {
+            if !each(RawFile {
+                display: member,
+                bytes: Err(ParseError::Unsupported("symbolic link in archive".into())),
+            }) {
+                return;
+            }
+            continue;
+        }
+        if inner
+            .components()
+            .any(|c| is_hidden(c.as_os_str()) || c.as_os_str() == "__MACOSX")
+        {
+            continue;
+        }
+        if is_zip_name(&inner) {
+            if !each(RawFile {
+                display: member,
+                bytes: Err(ParseError::Unsupported("archive inside an archive".into())),
+            }) {
+                return;
+            }
+            continue;
+        }
+        let remaining = limits::MAX_ARCHIVE_EXPANDED_BYTES.saturating_sub(expanded);
+        let limit = remaining.min(super::limits::MAX_FILE_BYTES);
+        let bytes = read_bounded(&mut entry, limit);
+        if let Ok(b) = &bytes {
+            expanded += b.len() as u64;
+        }
+        if let Err(ParseError::TooLarge { .. }) = &bytes {
+            if remaining <= super::limits::MAX_FILE_BYTES {
+                each(RawFile {
+                    display: archive_name.to_string(),
+                    bytes: Err(ParseError::TooLarge {
+                        size: limits::MAX_ARCHIVE_EXPANDED_BYTES + 1,
+                        limit: limits::MAX_ARCHIVE_EXPANDED_BYTES,
+                    }),
+                });
+                return;
+            }
+        }
+        if !each(RawFile {
+            display: member,
+            bytes,
+        }) {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default();
+            for (name, data) in entries {
+                w.start_file(*name, opts).unwrap();
+                w.write_all(data).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        buf.into_inner()
+    }
+
+    fn collect(bytes: &[u8]) -> Vec<RawFile> {
+        let mut out = Vec::new();
+        read_zip_bytes("a.zip", bytes, &mut |r| {
+            out.push(r);
+            true
+        });
+        out
+    }
+
+    #[test]
+    fn zip_members_are_read_in_memory_and_hostile_ones_reported() {
+        let z = zip_of(&[
+            ("cases/one.md", b"# One\n\ntext"),
+            ("../evil.md", b"escape"),
+            (".hidden/x.md", b"hidden"),
+            ("inner.zip", b"PK"),
+        ]);
+        let files = collect(&z);
+        assert_eq!(files.len(), 3, "{files:?}");
+        assert_eq!(files[0].display, "a.zip!cases/one.md");
+        assert_eq!(files[0].bytes.as_deref().unwrap(), b"# One\n\ntext");
+        assert!(matches!(files[1].bytes, Err(ParseError::Unsupported(_))));
+        assert!(matches!(files[2].bytes, Err(ParseError::Unsupported(_))));
+    }
+
+    #[test]
+    fn broken_zip_is_one_clear_failure() {
+        let files = collect(b"PK\x03\x04 not really a zip");
+        assert_eq!(files.len(), 1);
+        assert!(matches!(files[0].bytes, Err(ParseError::Malformed { .. })));
+    }
+
+    #[test]
+    fn zip_bomb_member_is_capped() {
+        // 40 MiB of zeros compresses to ~40 KiB; reading stops at the per-file limit.
+        let big = vec![0u8; 40 * 1024 * 1024];
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            w.start_file("bomb.txt", opts).unwrap();
+            w.write_all(&big).unwrap();
+            w.finish().unwrap();
+        }
+        let z = buf.into_inner();
+        assert!(z.len() < 1024 * 1024);
+        let files = collect(&z);
+        assert_eq!(files.len(), 1);
+        assert!(matches!(files[0].bytes, Err(ParseError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn folders_are_walked_sorted_skipping_hidden_and_reporting_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("b/deeper")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join("b/deeper/2.md"), "x").unwrap();
+        std::fs::write(dir.path().join("a.md"), "x").unwrap();
+        std::fs::write(dir.path().join("c.zip"), "x").unwrap();
+        std::fs::write(dir.path().join(".git/config"), "x").unwrap();
+        let mut failed = Vec::new();
+        let inputs = scan(
+            &[dir.path().to_path_buf(), dir.path().join("missing.md")],
+            &mut failed,
+        );
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::File(p) => format!("file:{}", p.strip_prefix(dir.path()).unwrap().display()),
+                Input::Zip(p) => format!("zip:{}", p.strip_prefix(dir.path()).unwrap().display()),
+            })
+            .collect();
+        assert_eq!(names, ["file:a.md", "file:b/deeper/2.md", "zip:c.zip"]);
+        assert_eq!(failed.len(), 1);
+        assert!(failed[0].path.ends_with("missing.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported_not_followed_forever() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/x.md"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("a/loop")).unwrap();
+        let mut failed = Vec::new();
+        let inputs = scan(&[dir.path().to_path_buf()], &mut failed);
+        assert_eq!(inputs.len(), 1);
+        assert!(
+            failed.iter().any(|f| f.error.contains("loop")),
+            "{failed:?}"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Connection setup and migrations: the one place that opens SQLite.
+//!
+//! Migrations are ordered SQL scripts; `user_version` is the number applied. They run in
+//! one `IMMEDIATE` transaction, so a library is either fully migrated or untouched, and a
+//! database newer than this build knows is refused without a write.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::Path;
+use std::time::Duration;
+
+/// Each entry takes the schema from version `i` to `i + 1`. Append only; never edit.
+const MIGRATIONS: &[&str] = &[
+    // 1: case studies, their tags and sources, dedup fingerprints, the index queue.
+    r#"
+    CREATE TABLE case_studies (
+        id INTEGER PRIMARY KEY,
+        slug TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        company TEXT,
+        industry TEXT,
+        year INTEGER,
+        link TEXT,
+        -- the link reduced to what identifies the page (dedup::link_key)
+        link_key TEXT,
+        summary TEXT,
+        body_markdown TEXT NOT NULL,
+        body_text TEXT NOT NULL,
+        -- number of rows in `fingerprints` for this case study (dedup containment)
+        fingerprint_count INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX case_studies_by_link_key ON case_studies(link_key);
+    CREATE INDEX case_studies_by_title_key ON case_studies(lower(title));
+
+    CREATE TABLE tags (
+        case_study_id INTEGER NOT NULL REFERENCES case_studies(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('source', 'inferred', 'user')),
+        PRIMARY KEY (case_study_id, origin, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX tags_by_tag ON tags(tag);
+
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        case_study_id INTEGER NOT NULL REFERENCES case_studies(id) ON DELETE CASCADE,
+        -- where it came from, with `!entry` for archive members and `#n` for records
+        path TEXT NOT NULL UNIQUE,
+        format TEXT NOT NULL,
+        -- blake3 of the normalised content: same hash, same case study data
+        content_hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        imported_at INTEGER NOT NULL,
+        -- the NormalizedCaseStudy as JSON: merges are recomputed from these
+        parsed TEXT NOT NULL
+    );
+    CREATE INDEX sources_by_case_study ON sources(case_study_id);
+    CREATE INDEX sources_by_hash ON sources(content_hash);
+
+    CREATE TABLE fingerprints (
+        hash INTEGER NOT NULL,
+        case_study_id INTEGER NOT NULL REFERENCES case_studies(id) ON DELETE CASCADE,
+        PRIMARY KEY (hash, case_study_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX fingerprints_by_case_study ON fingerprints(case_study_id);
+
+    -- ids changed in SQLite but not yet committed to the search index (replayed at open)
+    CREATE TABLE index_queue (case_study_id INTEGER PRIMARY KEY);
+
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('generation', 0);
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+/// Returns the connection and whether the database was created just now.
+pub fn open_database(path: &Path) -> Result<(Connection, bool)> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // Refuse a newer database before anything (even the journal mode) is written to it.
+    check_not_newer(&conn)?;
+    configure(&conn)?;
+    let created = migrate(&conn)?;
+    Ok((conn, created))
+}
+
+/// An in-memory database with the current schema, for tests.
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+fn check_not_newer(conn: &Connection) -> Result<i64> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(found)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // journal_mode returns a row; pragma_update would complain.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// Applies pending migrations; true when the database was empty (version 0) before.
+fn migrate(conn: &Connection) -> Result<bool> {
+    if check_not_newer(conn)? == SCHEMA_VERSION {
+        return Ok(false);
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(current == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_gets_current_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, created) = open_database(&dir.path().join("db.sqlite")).unwrap();
+        assert!(created);
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        drop(conn);
+        let (_, created_again) = open_database(&dir.path().join("db.sqlite")).unwrap();
+        assert!(!created_again);
+    }
+
+    #[test]
+    fn newer_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 999;")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        match open_database(&path) {
+            Err(Error::NewerSchema { found, supported }) => {
+                assert_eq!(found, 999);
+                assert_eq!(supported, SCHEMA_VERSION);
+            }
+            other => panic!("expected NewerSchema, got {:?}", other.map(|_| ())),
+        }
+        assert!(
+            before == std::fs::read(&path).unwrap(),
+            "the file was changed"
+        );
+    }
+
+    #[test]
+    fn each_migration_applies_on_top_of_the_previous() {
+        // Apply migrations one at a time, as a library written by each earlier version
+        // would be upgraded, and compare with a fresh database's schema.
+        let step = Connection::open_in_memory().unwrap();
+        for (i, sql) in MIGRATIONS.iter().enumerate() {
+            step.execute_batch(sql).unwrap();
+            step.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        let fresh = open_in_memory().unwrap();
+        let schema = |c: &Connection| -> Vec<String> {
+            let mut s = c
+                .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+                .unwrap();
+            let rows = s.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        };
+        assert_eq!(schema(&step), schema(&fresh));
+    }
+}

@@ -1,0 +1,211 @@
+//! The library end to end without a window: import → SQLite → index → search.
+
+use casebook_core::{Library, OpenOptions, SearchRequest};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds")
+}
+
+fn seed_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(seeds_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn empty_library(dir: &Path) -> Library {
+    Library::open_with(
+        dir,
+        &OpenOptions {
+            seed_new_library: false,
+        },
+    )
+    .unwrap()
+}
+
+fn import(lib: &Library, paths: &[PathBuf]) -> casebook_core::ImportReport {
+    lib.import(paths, &|_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+fn search(lib: &Library, q: &str) -> casebook_core::SearchResponse {
+    lib.search(&SearchRequest {
+        query: q.into(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// What a user sees of a library, ids left out (they depend on arrival order).
+fn snapshot(lib: &Library) -> Vec<String> {
+    let mut rows: Vec<String> = lib
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|mut cs| {
+            cs.id = 0;
+            cs.sources.sort_by(|a, b| a.path.cmp(&b.path));
+            serde_json::to_string(&cs).unwrap()
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn a_new_library_starts_with_the_seeds_as_four_case_studies() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(dir.path()).unwrap();
+    let all = lib.list().unwrap();
+    assert_eq!(
+        all.len(),
+        4,
+        "{:#?}",
+        all.iter().map(|c| &c.title).collect::<Vec<_>>()
+    );
+    // 001 is the bare body of 003: one case study, two sources, 003's metadata.
+    let merged = all
+        .iter()
+        .find(|c| c.sources.len() == 2)
+        .expect("001 and 003 merged");
+    assert_eq!(
+        merged.title,
+        "Multi-Company Panel on Production LLM Deployment Strategies and Small Language Model Optimization"
+    );
+    assert_eq!(
+        merged.company.as_deref(),
+        Some("Meta / AWS / NVIDIA / ConverseNow")
+    );
+    assert_eq!(merged.year, Some(2025));
+    assert!(merged.tags.contains(&"fine-tuning".to_string()));
+    // Searchable at once.
+    let r = search(&lib, "ConverseNow drive-thru");
+    assert_eq!(r.hits.first().map(|h| h.id), Some(merged.id));
+    assert_eq!(r.total, 1);
+    // Reopening does not seed again.
+    drop(lib);
+    let lib = Library::open(dir.path()).unwrap();
+    assert_eq!(lib.list().unwrap().len(), 4);
+    assert!(lib.index_notice().is_none(), "{:?}", lib.index_notice());
+}
+
+#[test]
+fn importing_the_same_files_twice_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    let first = import(&lib, &[seeds_dir()]);
+    assert_eq!(
+        (first.added, first.merged, first.failed.len()),
+        (4, 1, 0),
+        "{first:?}"
+    );
+    let before = snapshot(&lib);
+    let again = import(&lib, &[seeds_dir()]);
+    assert_eq!(again.unchanged, 5, "{again:?}");
+    assert_eq!((again.added, again.updated, again.merged), (0, 0, 0));
+    assert!(again.changed_ids.is_empty());
+    assert_eq!(before, snapshot(&lib));
+}
+
+#[test]
+fn the_result_does_not_depend_on_arrival_order() {
+    let forward_dir = tempfile::tempdir().unwrap();
+    let forward = empty_library(forward_dir.path());
+    for f in seed_files() {
+        import(&forward, &[f]);
+    }
+    let backward_dir = tempfile::tempdir().unwrap();
+    let backward = empty_library(backward_dir.path());
+    for f in seed_files().into_iter().rev() {
+        import(&backward, &[f]);
+    }
+    assert_eq!(snapshot(&forward), snapshot(&backward));
+}
+
+#[test]
+fn a_changed_file_is_updated_and_searchable_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("note.md");
+    let body = |word: &str| {
+        format!(
+            "---\ntitle: \"Shipping a support bot\"\ncompany: \"Acme\"\nyear: 2024\n---\n\n\
+             Acme rebuilt its support assistant around retrieval and a {word} evaluation suite, \
+             measuring answer quality every night before each release went out to customers.\n"
+        )
+    };
+    std::fs::write(&path, body("zanzibar")).unwrap();
+    let r = import(&lib, &[path.clone()]);
+    assert_eq!(r.added, 1);
+    assert_eq!(search(&lib, "zanzibar").total, 1);
+    std::fs::write(&path, body("quetzal")).unwrap();
+    let r = import(&lib, &[path.clone()]);
+    assert_eq!((r.added, r.updated), (0, 1), "{r:?}");
+    assert_eq!(search(&lib, "quetzal").total, 1);
+    assert_eq!(search(&lib, "zanzibar").total, 0);
+    assert_eq!(lib.list().unwrap().len(), 1);
+}
+
+#[test]
+fn broken_files_are_reported_and_lose_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    let files = tempfile::tempdir().unwrap();
+    let n = 60;
+    for i in 0..n {
+        std::fs::write(
+            files.path().join(format!("case-{i:03}.md")),
+            format!(
+                "---\ntitle: \"Case study number {i}\"\ncompany: \"Company {i}\"\nyear: 2024\n---\n\n\
+                 ## Overview\n\nCompany {i} deployed model {i} for workflow {i}; the team wrote \
+                 about evaluation number {i}, rollout number {i} and cost number {i} in detail.\n"
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(files.path().join("empty.md"), "").unwrap();
+    std::fs::write(
+        files.path().join("picture.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    )
+    .unwrap();
+    std::fs::write(files.path().join("broken.json"), "{\"title\": \"x\", ").unwrap();
+    let r = import(&lib, &[files.path().to_path_buf()]);
+    assert_eq!(r.added, n, "{r:?}");
+    assert_eq!(r.failed.len(), 3, "{:?}", r.failed);
+    for f in &r.failed {
+        assert!(!f.error.is_empty());
+    }
+    assert_eq!(lib.list().unwrap().len(), n as usize);
+    assert_eq!(search(&lib, "").total, n as u64);
+}
+
+#[test]
+fn cancelling_keeps_what_was_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    let cancel = AtomicBool::new(true);
+    let r = lib.import(&[seeds_dir()], &|_| {}, &cancel).unwrap();
+    assert!(r.cancelled);
+    assert_eq!(lib.list().unwrap().len(), 0);
+}
+
+#[test]
+fn a_lost_index_is_rebuilt_from_sqlite_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(dir.path()).unwrap();
+        assert_eq!(search(&lib, "").total, 4);
+    }
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let lib = Library::open(dir.path()).unwrap();
+    assert!(lib.index_notice().is_some());
+    assert_eq!(search(&lib, "").total, 4);
+    assert_eq!(lib.list().unwrap().len(), 4);
+    assert_eq!(lib.reindex().unwrap(), 4);
+    assert_eq!(search(&lib, "ConverseNow").total, 1);
+}
