@@ -82,9 +82,9 @@ case "$what" in
   rust) run_rust ;;
   e2e) run_e2e ;;
   all)
+    # (the desktop crate's Rust tests run with `cargo test --workspace`)
     run_ui
     run_bindings
-    run_rust
     run_e2e
     ;;
   *)

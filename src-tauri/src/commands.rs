@@ -23,21 +23,36 @@ pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
 pub const LIBRARY_CHANGED_EVENT: &str = "library-changed";
 
 #[tauri::command]
-pub async fn search(state: State<'_, AppState>, request: SearchRequest) -> AppResult<SearchResponse> {
+pub async fn search(
+    state: State<'_, AppState>,
+    request: SearchRequest,
+) -> AppResult<SearchResponse> {
     let lib = state.library().await?;
-    spawn_blocking(move || lib.search(&request)).await?.map_err(Into::into)
+    spawn_blocking(move || lib.search(&request))
+        .await?
+        .map_err(Into::into)
 }
 
 #[tauri::command]
-pub async fn get_case_study(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<CaseStudyDetail> {
+pub async fn get_case_study(
+    state: State<'_, AppState>,
+    id: CaseStudyId,
+) -> AppResult<CaseStudyDetail> {
     let lib = state.library().await?;
-    spawn_blocking(move || lib.get(&id.to_string())).await?.map_err(Into::into)
+    spawn_blocking(move || lib.get(&id.to_string()))
+        .await?
+        .map_err(Into::into)
 }
 
 #[tauri::command]
-pub async fn render_case_study(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<RenderedBody> {
+pub async fn render_case_study(
+    state: State<'_, AppState>,
+    id: CaseStudyId,
+) -> AppResult<RenderedBody> {
     let lib = state.library().await?;
-    spawn_blocking(move || lib.render(id)).await?.map_err(Into::into)
+    spawn_blocking(move || lib.render(id))
+        .await?
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -48,7 +63,10 @@ pub async fn library_info(state: State<'_, AppState>) -> AppResult<LibraryInfo> 
         move || lib.stats()
     })
     .await??;
-    Ok(LibraryInfo { path: lib.root().display().to_string(), stats })
+    Ok(LibraryInfo {
+        path: lib.root().display().to_string(),
+        stats,
+    })
 }
 
 #[tauri::command]
@@ -58,12 +76,21 @@ pub async fn get_taxonomy() -> AppResult<TaxonomyView> {
 
 /// Opens the system file dialog; what the user picks may then be imported.
 #[tauri::command]
-pub async fn choose_import(app: AppHandle, state: State<'_, AppState>, pick: ImportPick) -> AppResult<Vec<String>> {
+pub async fn choose_import(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    pick: ImportPick,
+) -> AppResult<Vec<String>> {
     let picked = spawn_blocking(move || {
         let dialog = app.dialog().file().set_title("Import case studies");
         match pick {
             ImportPick::Files => dialog
-                .add_filter("Case studies", &["md", "markdown", "txt", "html", "htm", "json", "jsonl", "csv", "zip"])
+                .add_filter(
+                    "Case studies",
+                    &[
+                        "md", "markdown", "txt", "html", "htm", "json", "jsonl", "csv", "zip",
+                    ],
+                )
                 .add_filter("All files", &["*"])
                 .blocking_pick_files(),
             ImportPick::Folders => dialog.blocking_pick_folders(),
@@ -71,7 +98,10 @@ pub async fn choose_import(app: AppHandle, state: State<'_, AppState>, pick: Imp
     })
     .await?
     .unwrap_or_default();
-    let paths: Vec<PathBuf> = picked.into_iter().filter_map(|p| p.into_path().ok()).collect();
+    let paths: Vec<PathBuf> = picked
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect();
     state.grant(paths.iter().cloned());
     Ok(paths.into_iter().map(|p| p.display().to_string()).collect())
 }
@@ -79,7 +109,11 @@ pub async fn choose_import(app: AppHandle, state: State<'_, AppState>, pick: Imp
 /// Imports dropped or chosen paths; progress arrives as `import-progress` events, the report
 /// as the result. One import at a time (`busy` otherwise).
 #[tauri::command]
-pub async fn import_paths(app: AppHandle, state: State<'_, AppState>, paths: Vec<String>) -> AppResult<ImportReport> {
+pub async fn import_paths(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+) -> AppResult<ImportReport> {
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     if paths.is_empty() {
         return Err(AppError::invalid("nothing to import"));

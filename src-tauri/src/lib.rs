@@ -83,7 +83,10 @@ fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("CASEBOOK_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,tao=warn,wry=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn focus_main<R: Runtime>(app: &AppHandle<R>) {
@@ -115,7 +118,9 @@ fn is_app_url(url: &tauri::Url) -> bool {
             let host = url.host_str().unwrap_or("");
             // Windows and Android serve the app from http(s)://tauri.localhost.
             host == "tauri.localhost"
-                || (cfg!(dev) && (host == "localhost" || host == "127.0.0.1") && url.port() == Some(5173))
+                || (cfg!(dev)
+                    && (host == "localhost" || host == "127.0.0.1")
+                    && url.port() == Some(5173))
         }
         "about" => url.as_str() == "about:blank",
         _ => false,

@@ -158,7 +158,10 @@ mod tests {
         std::fs::write(&a, "x").unwrap();
         let state = AppState::new(None, None);
         assert_eq!(
-            state.check_granted(std::slice::from_ref(&a)).unwrap_err().code,
+            state
+                .check_granted(std::slice::from_ref(&a))
+                .unwrap_err()
+                .code,
             ErrorCode::Invalid
         );
         state.grant([a.clone()]);

@@ -22,7 +22,10 @@ pub fn load(file: &Path) -> UiState {
 /// Writes the state atomically (temp file + rename): a crash never leaves half a file.
 pub fn save(file: &Path, state: &UiState) -> AppResult<()> {
     let fail = |e: std::io::Error| {
-        AppError::internal(format!("could not save the window state to {}: {e}", file.display()))
+        AppError::internal(format!(
+            "could not save the window state to {}: {e}",
+            file.display()
+        ))
     };
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
