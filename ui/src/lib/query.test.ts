@@ -4,11 +4,7 @@ import { highlightTerms, markTerms } from "./query";
 
 describe("highlightTerms", () => {
   it("drops operators, field prefixes and excluded terms", () => {
-    expect(highlightTerms('rag AND company:uber -chatbot "fine tuning" OR x')).toEqual([
-      "fine tuning",
-      "uber",
-      "rag",
-    ]);
+    expect(highlightTerms('rag AND company:uber -chatbot "fine tuning" OR x')).toEqual(["fine tuning", "uber", "rag"]);
   });
   it("is empty for an empty query", () => {
     expect(highlightTerms("   ")).toEqual([]);
