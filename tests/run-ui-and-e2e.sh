@@ -38,15 +38,20 @@ run_ui() {
 
 run_bindings() {
   local t=$(date +%s) out
-  step "Bindings: regenerate into a temp dir and compare with ui/src/lib/bindings"
+  step "Bindings: regenerate (ts-rs) and compare with what is committed in ui/src/lib/bindings"
+  # Into a temp dir, then compared with the committed files (not the working tree, which
+  # `cargo test --workspace` may just have rewritten).
   out=$(mktemp -d)
   TS_RS_EXPORT_DIR="$out" cargo test -q -p casebook-core -p casebook-desktop export_bindings >/dev/null
-  if ! diff -ru "$out" ui/src/lib/bindings; then
+  local committed
+  committed=$(mktemp -d)
+  git archive HEAD ui/src/lib/bindings | tar -x -C "$committed"
+  if ! diff -ru "$committed/ui/src/lib/bindings" "$out"; then
     echo "TypeScript bindings are out of date: run 'cargo test export_bindings' and commit ui/src/lib/bindings" >&2
-    rm -rf "$out"
+    rm -rf "$out" "$committed"
     return 1
   fi
-  rm -rf "$out"
+  rm -rf "$out" "$committed"
   echo "bindings up to date"
   elapsed "$t"
 }

@@ -34,7 +34,12 @@ function escapeRegExp(s: string): string {
 export function termsRegExp(terms: string[]): RegExp | null {
   if (terms.length === 0) return null;
   const body = terms.map((t) => escapeRegExp(t).replace(/\s+/g, "\\s+")).join("|");
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})`, "giu");
+  try {
+    return new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})`, "giu");
+  } catch {
+    // Webviews without lookbehind (WKWebView before Safari 16.4): ASCII word starts.
+    return new RegExp(`\\b(?:${body})`, "gi");
+  }
 }
 
 /**
