@@ -120,7 +120,7 @@ pub async fn import_paths(
     }
     if state.check_granted(&paths).is_err() {
         // The drop reaches the page and Rust's grant from the same OS event; never race it.
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        spawn_blocking(|| std::thread::sleep(Duration::from_millis(200))).await?;
         state.check_granted(&paths)?;
     }
     let lib = state.library().await?;

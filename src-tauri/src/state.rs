@@ -186,10 +186,21 @@ mod tests {
         assert!(state.begin_import().is_ok());
     }
 
-    #[tokio::test(flavor = "current_thread")]
-    async fn no_dir_is_library_unavailable() {
+    #[test]
+    fn no_dir_is_library_unavailable() {
         let state = AppState::new(None, None);
-        let err = state.library().await.err().unwrap();
+        let err = tauri::async_runtime::block_on(state.library())
+            .err()
+            .unwrap();
         assert_eq!(err.code, ErrorCode::LibraryUnavailable);
+    }
+
+    #[test]
+    fn opens_a_library_once_and_shares_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(Some(dir.path().join("lib")), None);
+        let a = tauri::async_runtime::block_on(state.library()).unwrap();
+        let b = tauri::async_runtime::block_on(state.library()).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
     }
 }
