@@ -173,7 +173,7 @@ test("a real OS drag and drop of files and a folder imports them", async () => {
   await setQuery("");
   await wd.until(async () => (await count()) === 4, "4 before the drop");
 
-  const src = spawn("python3", [join(here, "drag_source.py"), "1000", "650", f1, f2, folder], {
+  const src = spawn(process.env.E2E_PYTHON ?? "/usr/bin/python3", [join(here, "drag_source.py"), "1000", "650", f1, f2, folder], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A tiny GTK3 drag source for end-to-end tests: a window at (x, y) offering the given paths
 as text/uri-list. xdotool then drags from it onto the app, which gets a real OS file drop.
 
