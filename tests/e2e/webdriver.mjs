@@ -1,5 +1,6 @@
 // A minimal W3C WebDriver client (what tauri-driver speaks), with waiting helpers.
-const ELEMENT = "element-6066-11e4-a6e7-4a4b-4d49-3c9b";
+// The W3C element reference is an object with one key ("element-6066-…"); take its value.
+const ref = (e) => Object.values(e)[0];
 
 export class WebDriver {
   constructor(base) {
@@ -39,12 +40,12 @@ export class WebDriver {
 
   async $(css) {
     const v = await this.cmd("POST", "/element", { using: "css selector", value: css });
-    return v[ELEMENT];
+    return ref(v);
   }
 
   async $$(css) {
     const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
-    return v.map((e) => e[ELEMENT]);
+    return v.map(ref);
   }
 
   async text(css) {
