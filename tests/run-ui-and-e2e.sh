@@ -90,7 +90,7 @@ case "$what" in
     # (the desktop crate's Rust tests run with `cargo test --workspace`)
     run_ui
     run_bindings
-    run_e2e
+    if [ "${CASEBOOK_SKIP_E2E:-}" = 1 ]; then echo "== E2E skipped (CASEBOOK_SKIP_E2E=1)"; else run_e2e; fi
     ;;
   *)
     echo "usage: $0 [ui|bindings|rust|e2e|all]" >&2
