@@ -53,7 +53,7 @@ pub fn normalize(p: ParsedCaseStudy) -> NormalizedCaseStudy {
     NormalizedCaseStudy {
         title,
         title_inferred,
-        slug: p.slug.as_deref().map(slugify).filter(|s| !s.is_empty()),
+        slug: p.slug.as_deref().map(clean_slug).filter(|s| !s.is_empty()),
         company,
         industry: p.industry.as_deref().and_then(taxonomy::canonical_industry),
         year: p.year.filter(|y| (1990..=2100).contains(y)),
@@ -63,6 +63,20 @@ pub fn normalize(p: ParsedCaseStudy) -> NormalizedCaseStudy {
         inferred_tags,
         body_markdown: p.body_markdown,
         body_text,
+    }
+}
+
+/// A source's own slug kept as it is when it already is one (the corpus's are, some longer
+/// than [`slugify`] makes), else slugified.
+pub fn clean_slug(s: &str) -> String {
+    let s = s.trim();
+    let is_slug = !s.is_empty()
+        && s.len() <= 200
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if is_slug {
+        s.to_string()
+    } else {
+        slugify(s)
     }
 }
 

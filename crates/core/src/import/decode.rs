@@ -119,12 +119,13 @@ fn check_controls(b: &[u8]) -> Result<(), ParseError> {
         .filter(|&&c| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C | 0)) || c == 0x7F)
         .count();
     let n = sample.len().max(1);
-    if nuls > 8 && nuls * 100 > n {
+    // (A short file needs a larger share before it counts: one stray NUL is not binary.)
+    if nuls * 100 > n && (nuls > 8 || nuls * 5 > n) {
         return Err(ParseError::Unreadable(format!(
             "binary data ({nuls} NUL bytes)"
         )));
     }
-    if controls > 4 && controls * 50 > n {
+    if controls * 50 > n && (controls > 4 || controls * 10 > n) {
         return Err(ParseError::Unreadable(format!(
             "binary data ({controls} control bytes)"
         )));

@@ -317,10 +317,10 @@ struct Run {
 
 fn filter_spec(req: &SearchRequest) -> FilterSpec {
     let f = &req.filters;
-    let norm = |v: &[String], canon: fn(&str) -> String| {
+    let norm = |v: &[String], canon: fn(&str) -> Option<String>| {
         let mut v: Vec<String> = v
             .iter()
-            .map(|s| canon(s))
+            .filter_map(|s| canon(s))
             .filter(|s| !s.is_empty())
             .collect();
         v.sort();
@@ -331,7 +331,7 @@ fn filter_spec(req: &SearchRequest) -> FilterSpec {
         tags: norm(&f.tags, crate::taxonomy::canonical_tag),
         tag_mode: f.tag_mode,
         industries: norm(&f.industries, crate::taxonomy::canonical_industry),
-        companies: norm(&f.companies, |s| s.trim().to_lowercase()),
+        companies: norm(&f.companies, |s| Some(s.trim().to_lowercase())),
         year_from: f.year_from.map(i64::from),
         year_to: f.year_to.map(i64::from),
     }

@@ -412,14 +412,8 @@ fn field_clause(
                 bare_clause(an, scope, value, start)
             }
         }
-        "tag" | "tags" => {
-            let t = canonical_tag(value_trim);
-            (!t.is_empty()).then_some(Clause::Tag(t))
-        }
-        "industry" => {
-            let t = canonical_industry(value_trim);
-            (!t.is_empty()).then_some(Clause::Industry(t))
-        }
+        "tag" | "tags" => canonical_tag(value_trim).map(Clause::Tag),
+        "industry" => canonical_industry(value_trim).map(Clause::Industry),
         "year" => parse_year_range(value_trim).map(|(from, to)| Clause::Year { from, to }),
         _ => None,
     }
