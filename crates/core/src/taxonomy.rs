@@ -12,7 +12,7 @@
 //!   Aho-Corasick pass per field over curated patterns, word-boundary checked, weighted by
 //!   field, with a threshold so a passing mention in a long body is not enough.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -1758,6 +1758,9 @@ fn build_matcher() -> Option<Matcher> {
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA (about a megabyte for these patterns): the text is long and matches
+        // are dense, so the fastest search per byte wins.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&texts)
         .ok()?;
     Some(Matcher {

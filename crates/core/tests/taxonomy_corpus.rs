@@ -180,6 +180,43 @@ fn rendering_the_corpus_is_fast_and_safe() {
         text_time,
         html_time
     );
+    let texts: Vec<String> = docs
+        .iter()
+        .map(|(_, d)| render::to_plain_text(&d.body))
+        .collect();
+    let _ = taxonomy::infer_tags("warm up", "", "");
+    let started = Instant::now();
+    let inferred: usize = docs
+        .iter()
+        .zip(&texts)
+        .map(|((_, d), t)| taxonomy::infer_tags(&d.title, &d.summary, t).len())
+        .sum();
+    println!(
+        "infer_tags alone, one thread, warm: {:?} ({inferred} tags)",
+        started.elapsed()
+    );
+
+    use rayon::prelude::*;
+    let started = Instant::now();
+    let n: usize = docs
+        .par_iter()
+        .map(|(_, d)| {
+            let text = render::to_plain_text(&d.body);
+            let tags = taxonomy::infer_tags(&d.title, &d.summary, &text);
+            text.len() + tags.len()
+        })
+        .sum();
+    let par_text = started.elapsed();
+    let started = Instant::now();
+    let m: usize = docs
+        .par_iter()
+        .map(|(_, d)| render::to_html(&d.body).html.len())
+        .sum();
+    let par_html = started.elapsed();
+    println!(
+        "render on {} threads: to_plain_text + infer_tags {par_text:?}, to_html {par_html:?} ({n} {m})",
+        rayon::current_num_threads()
+    );
     // Generous bounds that still catch a pathological regression in a debug build.
     assert!(text_time.as_secs_f64() < 20.0);
     assert!(html_time.as_secs_f64() < 60.0);
