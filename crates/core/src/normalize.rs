@@ -126,13 +126,12 @@ pub fn slugify_with_limit(s: &str, max: usize) -> String {
 
 /// Trim, drop control characters, collapse whitespace; `None` when empty.
 fn clean_field(s: Option<&str>) -> Option<String> {
-    let s = s?;
+    let s = s?.replace(['\u{200B}', '\u{FEFF}'], "");
     let cleaned: String = s
         .split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let cleaned = cleaned.replace(|c: char| matches!(c, '\u{200B}' | '\u{FEFF}'), "");
     let cleaned = cleaned.trim();
     (!cleaned.is_empty()).then(|| cleaned.to_string())
 }

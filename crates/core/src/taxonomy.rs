@@ -12,7 +12,7 @@
 //!   Aho-Corasick pass per field over curated patterns, word-boundary checked, weighted by
 //!   field, with a threshold so a passing mention in a long body is not enough.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -818,8 +818,7 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "hipaa",
             "soc 2",
             "soc2",
-            "audit*",
-            "regulat*~",
+            "audit*~",
         ],
     ),
     (
@@ -843,8 +842,6 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "a/b test*",
             "rollout*",
             "rollback*",
-            "ci/cd",
-            "deploy*~",
         ],
     ),
     (
@@ -958,7 +955,7 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
         "devops",
         &[
             "devops",
-            "mlops",
+            "mlops~",
             "infrastructure as code",
             "terraform",
             "llmops~",
@@ -975,10 +972,9 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "document analysis",
             "intelligent document",
             "=OCR",
-            "pdf*",
+            "pdf*~",
             "invoices",
             "contracts~",
-            "documents~",
             "forms~",
         ],
     ),
@@ -986,7 +982,7 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
         "documentation",
         &[
             "documentation",
-            "knowledge base*",
+            "knowledge base*~",
             "technical writing",
             "runbook*",
             "internal docs",
@@ -1009,7 +1005,7 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "retries",
             "retrying",
             "exception*",
-            "errors",
+            "errors~",
             "error~",
             "failure*~",
             "edge case*~",
@@ -1018,13 +1014,12 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
     (
         "evals",
         &[
-            "evaluation*",
+            "evaluation*~",
             "evals",
             "eval",
-            "evaluat*~",
             "llm as a judge",
             "llm as judge",
-            "benchmark*",
+            "benchmark*~",
             "test set*",
             "golden dataset*",
             "ground truth",
@@ -1102,11 +1097,10 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "guardrail*",
             "guard rail*",
             "safety filter*",
-            "safeguard*",
+            "safeguard*~",
             "content filter*",
             "prompt injection*",
             "jailbreak*",
-            "hallucination*~",
         ],
     ),
     ("haystack", &["=Haystack", "deepset"]),
@@ -1156,9 +1150,8 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "manual review*",
             "expert review*",
             "human reviewers",
-            "annotator*",
+            "annotator*~",
             "reviewers~",
-            "feedback~",
         ],
     ),
     (
@@ -1386,8 +1379,6 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "answer user question*",
             "q&a",
             "=FAQ*",
-            "questions~",
-            "answers~",
         ],
     ),
     (
@@ -1442,7 +1433,7 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
     ("reranking", &["rerank*", "re rank*", "cross encoder*"]),
     (
         "scalability",
-        &["scalab*", "at scale", "scale~", "millions of~", "volume~"],
+        &["scalab*", "at scale~", "scale~", "millions of~", "volume~"],
     ),
     (
         "scaling",
@@ -1460,8 +1451,8 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
         "security",
         &[
             "security",
-            "secure*",
-            "privacy",
+            "secure*~",
+            "privacy~",
             "access control*",
             "authentication",
             "authoriz*",
@@ -1575,7 +1566,6 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
             "qdrant",
             "chromadb",
             "milvus",
-            "vector*~",
         ],
     ),
     (
@@ -1606,14 +1596,89 @@ const TAG_PATTERNS: &[(&str, &[&str])] = &[
 /// How much a mention counts, per field.
 const TITLE_WEIGHT: f32 = 3.0;
 const SUMMARY_WEIGHT: f32 = 2.0;
-const BODY_WEIGHT: f32 = 0.5;
+const BODY_WEIGHT: f32 = 1.0;
 /// Strong-mention equivalents that count per field (more mentions add nothing).
 const TITLE_CAP: f32 = 1.0;
 const SUMMARY_CAP: f32 = 2.0;
 const BODY_CAP: f32 = 8.0;
-/// Score needed to infer a tag: one strong title mention; or a summary mention and a body
-/// mention; or four strong body mentions in a body of average length.
-const THRESHOLD: f32 = 2.0;
+/// Score needed to infer a concept tag: a strong title mention; or a summary mention and a
+/// body mention; or three strong body mentions in a body of up to reference length.
+const THRESHOLD: f32 = 3.0;
+/// Score needed for a named product or vendor (`Redis`, `Anthropic`) or a term of art: one
+/// mention in the summary, or in a body of up to reference length; a single mention in a
+/// longer body is discounted below it.
+const NAMED_THRESHOLD: f32 = 1.0;
+/// Score needed for broad concepts that nearly every production write-up touches in passing
+/// (deployment, scale, evaluation…): their cues are common words.
+const BROAD_THRESHOLD: f32 = 5.0;
+
+/// Tool and provider tags that are concepts rather than names.
+const GENERIC_TOOLS: &[&str] = &[
+    "api-gateway",
+    "cache",
+    "databases",
+    "load-balancing",
+    "microservices",
+    "monitoring",
+    "open-source",
+    "orchestration",
+    "serverless",
+];
+
+/// Concept tags whose cues are everyday words of the field.
+const BROAD_TAGS: &[&str] = &[
+    "code-interpretation",
+    "continuous-deployment",
+    "data-cleaning",
+    "data-integration",
+    "devops",
+    "high-stakes-application",
+    "open-source",
+    "orchestration",
+    "poc",
+    "realtime-application",
+    "reliability",
+    "scalability",
+    "scaling",
+    "summarization",
+    "token-optimization",
+    "unstructured-data",
+    "visualization",
+];
+
+/// Concept tags whose cues are specific terms of art (`few-shot`, `guardrails`, `semantic
+/// search`): thresholded like names.
+const DISTINCTIVE_TAGS: &[&str] = &[
+    "chunking",
+    "customer-support",
+    "document-processing",
+    "embeddings",
+    "error-handling",
+    "few-shot",
+    "guardrails",
+    "human-in-the-loop",
+    "multi-agent-systems",
+    "prompt-engineering",
+    "question-answering",
+    "rag",
+    "semantic-search",
+    "system-prompts",
+    "vector-search",
+];
+
+fn threshold(tag: &TagInfo) -> f32 {
+    if DISTINCTIVE_TAGS.contains(&tag.slug) {
+        NAMED_THRESHOLD
+    } else if BROAD_TAGS.contains(&tag.slug) {
+        BROAD_THRESHOLD
+    } else if matches!(tag.group, TagGroup::Tool | TagGroup::Provider)
+        && !GENERIC_TOOLS.contains(&tag.slug)
+    {
+        NAMED_THRESHOLD
+    } else {
+        THRESHOLD
+    }
+}
 /// Body length (words) from which body mentions are discounted: a long text mentions more
 /// things in passing.
 const BODY_REFERENCE_WORDS: f32 = 1500.0;
@@ -1693,6 +1758,9 @@ fn build_matcher() -> Option<Matcher> {
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA (about a megabyte for these patterns): the text is long and matches
+        // are dense, so the fastest search per byte wins.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&texts)
         .ok()?;
     Some(Matcher {
@@ -1750,8 +1818,21 @@ fn mentions(m: &Matcher, text: &str, counts: &mut [f32]) {
 /// Tags of the taxonomy the text is about, sorted by slug.
 ///
 /// Title and summary weigh more than the body; body mentions are discounted for long bodies;
-/// a tag needs [`THRESHOLD`] points, so one passing mention in a long body is not enough.
+/// a tag needs a threshold of points (lower for named products, higher for broad concepts),
+/// so one passing mention in a long body is not enough.
 pub fn infer_tags(title: &str, summary: &str, body_text: &str) -> Vec<String> {
+    let mut out: Vec<String> = tag_scores(title, summary, body_text)
+        .into_iter()
+        .filter(|&(tag, score)| score >= threshold(tag))
+        .map(|(tag, _)| tag.slug.to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every taxonomy tag with evidence in the text, with its score (what [`infer_tags`]
+/// thresholds), in taxonomy order. For explaining and tuning inference.
+pub fn tag_scores(title: &str, summary: &str, body_text: &str) -> Vec<(&'static TagInfo, f32)> {
     let Some(m) = matcher() else {
         return Vec::new();
     };
@@ -1762,17 +1843,15 @@ pub fn infer_tags(title: &str, summary: &str, body_text: &str) -> Vec<String> {
     mentions(m, body_text, &mut b);
     let words = body_text.split_whitespace().count() as f32;
     let body_discount = (BODY_REFERENCE_WORDS / words.max(BODY_REFERENCE_WORDS)).sqrt();
-    let mut out: Vec<String> = (0..n)
-        .filter(|&i| {
+    (0..n)
+        .filter_map(|i| {
             let score = TITLE_WEIGHT * t[i].min(TITLE_CAP)
                 + SUMMARY_WEIGHT * s[i].min(SUMMARY_CAP)
                 + BODY_WEIGHT * (b[i] * body_discount).min(BODY_CAP);
-            score >= THRESHOLD
+            let tag = tags().get(i)?;
+            (score > 0.0).then_some((tag, score))
         })
-        .map(|i| tags()[i].slug.to_string())
-        .collect();
-    out.sort();
-    out
+        .collect()
 }
 
 #[cfg(test)]
