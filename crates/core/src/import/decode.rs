@@ -187,7 +187,7 @@ fn mostly_utf8(b: &[u8]) -> bool {
         valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         invalid += chunk.invalid().len();
     }
-    valid_multibyte >= 1 && invalid * 4 <= valid_multibyte
+    valid_multibyte >= 1 && invalid <= valid_multibyte * 2
 }
 
 /// LF line ends, no NULs, no leading BOM.
