@@ -247,24 +247,24 @@ fn has_html_blocks(line: &str) -> bool {
     if !line.contains('<') {
         return false;
     }
-    let l = line.to_ascii_lowercase();
-    const TAGS: &[&str] = &[
-        "<br",
-        "<p>",
-        "</p>",
-        "<h1>",
-        "<h2>",
-        "<h3>",
-        "<h4>",
-        "<h5>",
-        "<h6>",
-        "<ul>",
-        "<ol>",
-        "<li>",
-        "<table",
-        "<blockquote>",
+    // Tags as HTML writes them, with their closing tags: `<B>` or a lone `<p>` in prose
+    // is text.
+    const PAIRS: &[(&str, &str)] = &[
+        ("<p>", "</p>"),
+        ("<h1>", "</h1>"),
+        ("<h2>", "</h2>"),
+        ("<h3>", "</h3>"),
+        ("<h4>", "</h4>"),
+        ("<ul>", "</ul>"),
+        ("<ol>", "</ol>"),
+        ("<li>", "</li>"),
+        ("<table", "</table>"),
+        ("<blockquote>", "</blockquote>"),
     ];
-    TAGS.iter().any(|t| l.contains(t))
+    ["<br />", "<br/>", "<br>"].iter().any(|t| line.contains(t))
+        || PAIRS
+            .iter()
+            .any(|(o, c)| line.contains(o) && line.contains(c))
 }
 
 /// Lines holding HTML blocks converted to Markdown with the HTML parser.
@@ -420,6 +420,12 @@ mod tests {
             body_markdown(b),
             "## Intro\n\nText.\n\n## Later\n\n- One\n- Two\n\nEnd & more.\nNext.\n\n```\n<p>code</p>\n```"
         );
+    }
+
+    #[test]
+    fn literal_angle_brackets_are_text() {
+        let b = "Markers (<B>), (<P>) and a lone <p> stay.";
+        assert_eq!(body_markdown(b), b);
     }
 
     #[test]
