@@ -134,7 +134,7 @@ fn check_controls(b: &[u8]) -> Result<(), ParseError> {
 
 /// UTF-16 without a BOM: in ASCII-heavy text every other byte is NUL.
 fn bomless_utf16(b: &[u8]) -> Option<&'static Encoding> {
-    if b.len() < 8 || b.len() % 2 != 0 {
+    if b.len() < 8 || !b.len().is_multiple_of(2) {
         return None;
     }
     let sample = &b[..b.len().min(4096) & !1];

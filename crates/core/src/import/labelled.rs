@@ -61,14 +61,12 @@ fn set(cs: &mut ParsedCaseStudy, key: &str, v: &str) {
         "year" => cs.year = cs.year.or_else(|| year_from_str(v)),
         "summary" => cs.summary = cs.summary.take().or_else(|| clean(v)),
         "link" => cs.link = cs.link.take().or_else(|| clean(v)),
-        "tags" => {
-            if cs.tags.is_empty() {
-                cs.tags = if v.contains([',', ';', '|']) {
-                    split_tags(v)
-                } else {
-                    v.split_whitespace().map(str::to_string).collect()
-                };
-            }
+        "tags" if cs.tags.is_empty() => {
+            cs.tags = if v.contains([',', ';', '|']) {
+                split_tags(v)
+            } else {
+                v.split_whitespace().map(str::to_string).collect()
+            };
         }
         _ => {}
     }
