@@ -135,7 +135,7 @@ fn check_controls(b: &[u8]) -> Result<(), ParseError> {
 
 /// UTF-16 without a BOM: in ASCII-heavy text every other byte is NUL.
 fn bomless_utf16(b: &[u8]) -> Option<&'static Encoding> {
-    if b.len() < 8 || b.len() % 2 != 0 {
+    if b.len() < 8 || !b.len().is_multiple_of(2) {
         return None;
     }
     let sample = &b[..b.len().min(4096) & !1];
@@ -188,7 +188,7 @@ fn mostly_utf8(b: &[u8]) -> bool {
         valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         invalid += chunk.invalid().len();
     }
-    valid_multibyte >= 1 && invalid * 4 <= valid_multibyte
+    valid_multibyte >= 1 && invalid <= valid_multibyte * 2
 }
 
 /// LF line ends, no NULs, no leading BOM.

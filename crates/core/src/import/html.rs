@@ -211,6 +211,15 @@ pub fn parse(text: &str) -> ParsedCaseStudy {
     markdown::finish(cs)
 }
 
+/// An HTML fragment (a line of a Markdown body written in HTML) as Markdown.
+pub(crate) fn fragment_to_markdown(fragment: &str) -> String {
+    let doc = Html::parse_fragment(fragment);
+    let mut r = Renderer::default();
+    r.block(doc.root_element(), 0);
+    r.flush();
+    r.blocks.join("\n\n")
+}
+
 fn json_ld_year(doc: &Html) -> Option<i32> {
     let s = sel("script[type='application/ld+json']")?;
     doc.select(&s).find_map(|e| {

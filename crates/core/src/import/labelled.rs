@@ -48,7 +48,7 @@ pub fn parse(text: &str) -> ParsedCaseStudy {
     let mut body_lines: Vec<&str> = lines.get(body_start..).unwrap_or(&[]).to_vec();
     strip_footer(&mut body_lines);
     let body = body_lines.join("\n");
-    cs.body_markdown = restore_flattened(&body);
+    cs.body_markdown = restore_flattened_with(&body, cs.company.as_deref());
     markdown::finish(cs)
 }
 
@@ -61,14 +61,12 @@ fn set(cs: &mut ParsedCaseStudy, key: &str, v: &str) {
         "year" => cs.year = cs.year.or_else(|| year_from_str(v)),
         "summary" => cs.summary = cs.summary.take().or_else(|| clean(v)),
         "link" => cs.link = cs.link.take().or_else(|| clean(v)),
-        "tags" => {
-            if cs.tags.is_empty() {
-                cs.tags = if v.contains([',', ';', '|']) {
-                    split_tags(v)
-                } else {
-                    v.split_whitespace().map(str::to_string).collect()
-                };
-            }
+        "tags" if cs.tags.is_empty() => {
+            cs.tags = if v.contains([',', ';', '|']) {
+                split_tags(v)
+            } else {
+                v.split_whitespace().map(str::to_string).collect()
+            };
         }
         _ => {}
     }
@@ -93,32 +91,102 @@ const CONNECTORS: &[&str] = &[
     "up", "out", "off", "its", "their", "your", "our",
 ];
 
-/// Words that commonly open a sentence: a list's last item is split before one of them
-/// when it follows a word with no end punctuation (`… conflated The panel …`).
+/// Words that commonly open a sentence (after a heading, or after a list's last item).
 const SENTENCE_STARTERS: &[&str] = &[
     "The",
+    "A",
+    "An",
     "This",
     "These",
     "That",
     "Those",
+    "Its",
     "Their",
-    "Overall",
-    "However",
-    "Finally",
+    "Our",
+    "His",
+    "Her",
     "In",
-    "Additionally",
-    "Moreover",
+    "On",
+    "At",
+    "For",
+    "From",
+    "While",
+    "When",
+    "After",
+    "Before",
+    "During",
+    "Despite",
+    "Although",
+    "Though",
+    "As",
+    "By",
+    "With",
+    "Unlike",
+    "Like",
+    "One",
+    "Another",
+    "Each",
+    "Every",
+    "Both",
+    "Many",
+    "Most",
+    "Some",
+    "Several",
+    "Beyond",
+    "Rather",
+    "To",
+    "Given",
+    "Once",
+    "Since",
+    "Because",
+    "If",
+    "Instead",
+    "Here",
+    "There",
     "It",
     "We",
     "They",
-    "Our",
-    "Its",
-    "Beyond",
-    "While",
-    "Despite",
+    "He",
+    "She",
+    "You",
+    "Additionally",
+    "However",
+    "Moreover",
+    "Furthermore",
+    "Overall",
+    "Finally",
+    "First",
+    "Initially",
+    "Traditionally",
+    "Historically",
+    "According",
     "Throughout",
     "Ultimately",
+    "Notably",
+    "Importantly",
+    "Interestingly",
+    "Perhaps",
+    "Today",
+    "Currently",
     "Taken",
+    "What",
+    "Why",
+    "How",
+    "Where",
+    "Who",
+    "All",
+    "Not",
+    "Only",
+    "Such",
+    "Using",
+    "Through",
+    "Over",
+    "Under",
+    "Within",
+    "Across",
+    "Following",
+    "Based",
+    "Unlike",
 ];
 
 fn initial(word: &str) -> Option<char> {
@@ -129,48 +197,112 @@ fn is_upper_word(word: &str) -> bool {
     initial(word).is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
-fn is_lower_word(word: &str) -> bool {
-    initial(word).is_some_and(|c| c.is_lowercase())
-        && !CONNECTORS.contains(
-            &word
-                .to_lowercase()
-                .trim_matches(|c: char| !c.is_alphanumeric() && c != '&'),
-        )
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric() && c != '&')
 }
 
-/// Split `## Heading Words First sentence…` into the heading and the rest. The sentence
-/// starts at the last capitalised word before the first lower-case word that is not a
-/// connector (`Getting Started: Prototype-First Approach A strong consensus` → heading
-/// `Getting Started: Prototype-First Approach`); a `?` or `!` ends a heading too.
+/// A lower-case word that is not a connector: all its letters lower case, no digits
+/// (`vLLM`, `o1` and `iPhone` are names, not the start of prose).
+fn is_lower_word(word: &str) -> bool {
+    let b = bare(word);
+    !b.is_empty()
+        && initial(b).is_some_and(char::is_lowercase)
+        && !b.chars().any(|c| c.is_uppercase() || c.is_ascii_digit())
+        && !CONNECTORS.contains(&b)
+}
+
+/// Where the sentence after a heading may start: a capitalised word (or a `**bold**` lead).
+fn can_start(word: &str) -> bool {
+    word.starts_with("**") || initial(word).is_some_and(char::is_uppercase)
+}
+
+/// `Huron's`, `AstraZeneca’s`: the subject of a sentence more often than a heading word.
+fn is_possessive(word: &str) -> bool {
+    let b = bare(word);
+    b.ends_with("'s") || b.ends_with("’s")
+}
+
+/// Split `## Heading Words First sentence…` into the heading and the rest. The heading
+/// ends before the first lower-case word that is not a connector, minus the capitalised
+/// words that open the sentence: a common sentence opener (`The`, `A`, `While`, …) or a
+/// bold lead, else the company's name (`hint`), else a possessive (`Huron's`), else the
+/// last capitalised word. Words up to a `:` stay in the heading; a `?` or `!` ends it.
 pub fn split_heading(text: &str) -> (String, String) {
+    split_heading_with(text, None)
+}
+
+fn split_heading_with(text: &str, hint: Option<&str>) -> (String, String) {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let mut last_upper: Option<usize> = None;
-    let mut seen_lower = false;
+    let join = |a: &[&str]| a.join(" ");
+    let mut candidates: Vec<usize> = Vec::new();
+    // A `**bold**` lead among the candidates: its `:` does not end the heading.
+    let mut in_bold = false;
     for (i, w) in words.iter().enumerate() {
-        if i > 0 && is_lower_word(w) {
-            if let Some(s) = last_upper {
-                // Words between the sentence start and here are lower-case or connectors:
-                // `A strong`, `The team`, `In this case`.
-                return (words[..s].join(" "), words[s..].join(" "));
+        if i > 0 && is_lower_word(w) && !candidates.is_empty() {
+            let pick = candidates
+                .iter()
+                .copied()
+                .rev()
+                .find(|&s| {
+                    words[s].starts_with("**")
+                        || (SENTENCE_STARTERS.contains(&bare(words[s]))
+                            && !words[s - 1].ends_with(':'))
+                })
+                .or_else(|| {
+                    let h = hint?;
+                    candidates.iter().copied().rev().find(|&s| {
+                        let b = bare(words[s]);
+                        let b = b.strip_suffix("'s").or(b.strip_suffix("’s")).unwrap_or(b);
+                        b.eq_ignore_ascii_case(h)
+                    })
+                })
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .copied()
+                        .find(|&s| is_possessive(words[s]))
+                })
+                .or(candidates.last().copied());
+            if let Some(s) = pick {
+                return (join(&words[..s]), join(&words[s..]));
             }
-            seen_lower = true;
         }
-        if !seen_lower
-            && (w.ends_with('?') || w.ends_with('!'))
+        if i > 0 && is_lower_word(w) {
+            // Lower-case prose before any capital: a sentence-case heading; go on.
+            candidates.clear();
+            in_bold = false;
+            continue;
+        }
+        if (w.ends_with('?') || w.ends_with('!'))
             && words.get(i + 1).is_some_and(|n| is_upper_word(n))
+            && !words[..i].iter().skip(1).any(|w| is_lower_word(w))
         {
-            return (words[..=i].join(" "), words[i + 1..].join(" "));
+            return (join(&words[..=i]), join(&words[i + 1..]));
         }
-        if i > 0 && initial(w).is_some_and(char::is_uppercase) {
-            last_upper = Some(i);
+        if w.ends_with(':') && !in_bold {
+            // `Heading: Subtitle …`: the sentence starts after the colon.
+            candidates.clear();
+            in_bold = false;
+            continue;
+        }
+        if i > 0 && can_start(w) {
+            in_bold |= w.starts_with("**");
+            candidates.push(i);
         }
     }
     // No sentence found: the whole segment is the heading.
-    (words.join(" "), String::new())
+    (join(&words), String::new())
 }
 
 /// Restore the structure of a flattened Markdown body.
 pub fn restore_flattened(body: &str) -> String {
+    restore_flattened_with(body, None)
+}
+
+/// [`restore_flattened`] with the company's name as a hint: a sentence after a heading
+/// often opens with it (`## Overview Thomson Reuters built …`).
+pub fn restore_flattened_with(body: &str, company: Option<&str>) -> String {
+    let hint = company.and_then(|c| c.split_whitespace().next()).map(bare);
     let mut blocks: Vec<String> = Vec::new();
     for line in body.lines() {
         let line = line.trim();
@@ -184,7 +316,7 @@ pub fn restore_flattened(body: &str) -> String {
             }
             if let Some(stripped) = heading_marks(seg) {
                 let (hashes, rest) = stripped;
-                let (heading, after) = split_heading(rest);
+                let (heading, after) = split_heading_with(rest, hint);
                 blocks.push(format!("{hashes} {heading}"));
                 if !after.is_empty() {
                     push_paragraph(&mut blocks, &after);
@@ -340,6 +472,20 @@ mod tests {
                 "The Core Debate: Is LLMOps a Distinct Discipline?",
             ),
             ("Key Takeaways", "Key Takeaways"),
+            (
+                "Solution Architecture: The Lumos Platform Harman built",
+                "Solution Architecture: The Lumos Platform",
+            ),
+            (
+                "Production Challenges **Evaluation Complexity**: Teams need more",
+                "Production Challenges",
+            ),
+            ("Overview Thomson Reuters developed", "Overview Thomson"),
+            ("Overview Huron's team", "Overview"),
+            (
+                "Implementation Details in vLLM The engine runs",
+                "Implementation Details in vLLM",
+            ),
         ];
         for (input, heading) in cases {
             assert_eq!(split_heading(input).0, heading, "{input}");

@@ -233,11 +233,62 @@ pub(crate) fn tidy_blank_lines(s: &str) -> String {
 
 /// A body as Markdown: HTML-wrapped Markdown unwrapped, blank-line runs tidied.
 pub(crate) fn body_markdown(body: &str) -> String {
-    if is_html_wrapped(body) {
+    let body = if is_html_wrapped(body) {
         unwrap_html_markdown(body)
     } else {
-        tidy_blank_lines(body)
+        body.to_string()
+    };
+    tidy_blank_lines(&convert_html_lines(&body))
+}
+
+/// HTML block markup on a line of its own (outside code fences), as some bodies end with
+/// an HTML-written section: `<h2>…</h2><ul><li>…</li></ul><p>…<br />…</p>`.
+fn has_html_blocks(line: &str) -> bool {
+    if !line.contains('<') {
+        return false;
     }
+    // Tags as HTML writes them, with their closing tags: `<B>` or a lone `<p>` in prose
+    // is text.
+    const PAIRS: &[(&str, &str)] = &[
+        ("<p>", "</p>"),
+        ("<h1>", "</h1>"),
+        ("<h2>", "</h2>"),
+        ("<h3>", "</h3>"),
+        ("<h4>", "</h4>"),
+        ("<ul>", "</ul>"),
+        ("<ol>", "</ol>"),
+        ("<li>", "</li>"),
+        ("<table", "</table>"),
+        ("<blockquote>", "</blockquote>"),
+    ];
+    ["<br />", "<br/>", "<br>"].iter().any(|t| line.contains(t))
+        || PAIRS
+            .iter()
+            .any(|(o, c)| line.contains(o) && line.contains(c))
+}
+
+/// Lines holding HTML blocks converted to Markdown with the HTML parser.
+fn convert_html_lines(body: &str) -> String {
+    if !body.lines().any(has_html_blocks) {
+        return body.to_string();
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut fenced = false;
+    for line in body.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        if !fenced && has_html_blocks(line) {
+            out.push('\n');
+            out.push_str(&crate::import::html::fragment_to_markdown(line));
+            out.push_str("\n\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A site's footer call to action (`Start deploying reproducible AI workflows today`,
@@ -298,8 +349,8 @@ pub(crate) fn one_line(s: &str) -> String {
 }
 
 /// The last tidy-up every parser applies: trim every field, empty → `None`, titles and
-/// other single-line fields on one line, titles cut to the limit, tags deduplicated
-/// (exactly equal ones only) and capped.
+/// other single-line fields on one line, titles cut to the limit, tags capped (kept as
+/// written, duplicates included: canonicalising them is normalisation's job).
 pub(crate) fn finish(mut cs: ParsedCaseStudy) -> ParsedCaseStudy {
     let line = |v: Option<String>| v.as_deref().map(one_line).and_then(|s| clean(&s));
     cs.title = line(cs.title).map(|t| cut_title(&t));
@@ -308,19 +359,11 @@ pub(crate) fn finish(mut cs: ParsedCaseStudy) -> ParsedCaseStudy {
     cs.industry = line(cs.industry);
     cs.link = line(cs.link);
     cs.summary = cs.summary.as_deref().and_then(clean);
-    let mut seen = std::collections::HashSet::new();
-    let mut tags = Vec::new();
-    for t in std::mem::take(&mut cs.tags) {
-        if tags.len() >= limits::MAX_TAGS {
-            break;
-        }
-        if let Some(t) = clean(&one_line(&t)) {
-            if seen.insert(t.clone()) {
-                tags.push(t);
-            }
-        }
-    }
-    cs.tags = tags;
+    cs.tags = std::mem::take(&mut cs.tags)
+        .iter()
+        .filter_map(|t| clean(&one_line(t)))
+        .take(limits::MAX_TAGS)
+        .collect();
     cs.body_markdown = cs.body_markdown.trim().to_string();
     cs
 }
@@ -371,6 +414,21 @@ mod tests {
     }
 
     #[test]
+    fn html_lines_in_a_markdown_body() {
+        let b = "## Intro\n\nText.\n<h2>Later</h2><ul><li>One</li><li>Two</li></ul><p>End &amp; more.<br />Next.</p>\n```\n<p>code</p>\n```";
+        assert_eq!(
+            body_markdown(b),
+            "## Intro\n\nText.\n\n## Later\n\n- One\n- Two\n\nEnd & more.\nNext.\n\n```\n<p>code</p>\n```"
+        );
+    }
+
+    #[test]
+    fn literal_angle_brackets_are_text() {
+        let b = "Markers (<B>), (<P>) and a lone <p> stay.";
+        assert_eq!(body_markdown(b), b);
+    }
+
+    #[test]
     fn tags_and_titles() {
         assert_eq!(
             split_tags(" rag, fine_tuning;agents | |"),
@@ -387,7 +445,7 @@ mod tests {
         let cs = finish(ParsedCaseStudy {
             title: Some("  A\n title  ".into()),
             company: Some("   ".into()),
-            tags: (0..1000).map(|i| format!(" t{} ", i % 500)).collect(),
+            tags: (0..1000).map(|i| format!(" t{i} ")).collect(),
             ..Default::default()
         });
         assert_eq!(cs.title.as_deref(), Some("A title"));

@@ -225,11 +225,10 @@ fn set(cs: &mut ParsedCaseStudy, label: Label, v: &str) {
         Label::Industry => cs.industry = cs.industry.take().or_else(|| clean(v)),
         Label::Company => cs.company = cs.company.take().or_else(|| clean(v)),
         Label::Year => cs.year = cs.year.or_else(|| markdown::year_from_str(v)),
-        Label::Tags => {
-            if cs.tags.is_empty() {
-                cs.tags = tag_line(v).unwrap_or_else(|| split_tags(v));
-            }
+        Label::Tags if cs.tags.is_empty() => {
+            cs.tags = tag_line(v).unwrap_or_else(|| split_tags(v));
         }
+        Label::Tags => {}
     }
 }
 
