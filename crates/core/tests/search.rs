@@ -355,7 +355,7 @@ fn facet_counts_equal_brute_force() {
         let t: Vec<&str> = tags
             .iter()
             .enumerate()
-            .filter(|(k, _)| (i as usize + k) % (k + 2) == 0)
+            .filter(|(k, _)| (i as usize + k).is_multiple_of(k + 2))
             .map(|(_, t)| *t)
             .collect();
         let body = if i % 3 == 0 {
