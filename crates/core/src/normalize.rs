@@ -72,7 +72,8 @@ pub fn clean_slug(s: &str) -> String {
     let s = s.trim();
     let is_slug = !s.is_empty()
         && s.len() <= 200
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if is_slug {
         s.to_string()
     } else {
