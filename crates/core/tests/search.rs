@@ -348,7 +348,7 @@ fn passes(d: &IndexDoc, f: &Filters) -> bool {
 fn facet_counts_equal_brute_force() {
     // More documents, several segments (several commits), some deleted.
     let mut docs = Vec::new();
-    let tags = ["rag", "agents", "evals", "chatbot", "fine-tuning"];
+    let tags = ["rag", "agent-based", "evals", "chatbot", "fine-tuning"];
     let inds = ["tech", "finance", "legal"];
     let comps = ["Acme", "Globex", "Initech", "Hooli"];
     for i in 0..120i64 {
@@ -404,7 +404,7 @@ fn facet_counts_equal_brute_force() {
         Filters {
             year_from: Some(2021),
             year_to: Some(2023),
-            tags: vec!["agents".into()],
+            tags: vec!["agent-based".into()],
             ..Default::default()
         },
     ];
