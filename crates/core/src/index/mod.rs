@@ -103,7 +103,7 @@ impl SearchIndex {
         let (index, state) = match opened {
             Ok((index, generation)) => (index, IndexState::Ready { generation }),
             Err(reason) => {
-                tracing::warn!(dir = %dir.display(), %reason, "recreating the search index");
+                tracing::info!(dir = %dir.display(), %reason, "recreating the search index");
                 (create(dir, &schema)?, IndexState::Recreated { reason })
             }
         };
