@@ -517,7 +517,8 @@ fn escape_text(s: &str) -> String {
     out
 }
 
-fn escape_attr(s: &str) -> String {
+/// Escapes text for HTML text or attribute values (also used for search snippets).
+pub(crate) fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

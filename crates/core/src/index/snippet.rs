@@ -150,27 +150,11 @@ fn best_spot(text: &str, needles: &[String]) -> Option<usize> {
     Some(best.1)
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The start of `text`, about a snippet long, cut at a word boundary, escaped.
 pub fn lead(text: &str) -> String {
     let text = text.trim();
     if text.chars().count() <= SNIPPET_CHARS {
-        return escape(text);
+        return crate::render::escape_attr(text);
     }
     let cut = text
         .char_indices()
@@ -180,7 +164,7 @@ pub fn lead(text: &str) -> String {
         .rfind(char::is_whitespace)
         .filter(|&i| i > SNIPPET_CHARS / 2)
         .unwrap_or(cut);
-    format!("{} …", escape(text[..cut].trim_end()))
+    format!("{} …", crate::render::escape_attr(text[..cut].trim_end()))
 }
 
 #[cfg(test)]
