@@ -4,8 +4,9 @@
 
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::types::{ImportPick, LibraryInfo, TaxonomyView, UiState};
-use crate::{taxonomy, ui_state};
+use crate::types::{ImportPick, LibraryInfo, UiState};
+use crate::ui_state;
+use casebook_core::taxonomy::{self, Taxonomy};
 use casebook_core::{
     CaseStudyDetail, CaseStudyId, ImportProgress, ImportReport, RenderedBody, SearchRequest,
     SearchResponse,
@@ -63,15 +64,12 @@ pub async fn library_info(state: State<'_, AppState>) -> AppResult<LibraryInfo> 
         move || lib.stats()
     })
     .await??;
-    Ok(LibraryInfo {
-        path: lib.root().display().to_string(),
-        stats,
-    })
+    Ok(LibraryInfo { stats })
 }
 
 #[tauri::command]
-pub async fn get_taxonomy() -> AppResult<TaxonomyView> {
-    Ok(taxonomy::view())
+pub async fn get_taxonomy() -> AppResult<Taxonomy> {
+    Ok(taxonomy::taxonomy())
 }
 
 /// Opens the system file dialog; what the user picks may then be imported.

@@ -3,7 +3,6 @@
 pub mod commands;
 pub mod error;
 pub mod state;
-pub mod taxonomy;
 pub mod types;
 pub mod ui_state;
 

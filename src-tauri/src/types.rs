@@ -4,39 +4,10 @@ use casebook_core::{Filters, Sort, Stats};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// A canonical term: a tag or an industry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Term {
-    pub slug: String,
-    /// Display name (`Retrieval-augmented generation`).
-    pub name: String,
-}
-
-/// One group of the tag taxonomy, as the sidebar shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct TagGroup {
-    /// `use_case`, `technique`, `tool`, `provider`.
-    pub id: String,
-    pub name: String,
-    pub tags: Vec<Term>,
-}
-
-/// The tag groups and industries the sidebar is organised by. Tags found in the library
-/// but in no group are shown under "Other" by the UI.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct TaxonomyView {
-    pub groups: Vec<TagGroup>,
-    pub industries: Vec<Term>,
-}
-
-/// Where the library lives and what is in it (status bar, empty state).
+/// What is in the library (status bar, empty state). No path: the UI never sees one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LibraryInfo {
-    pub path: String,
     pub stats: Stats,
 }
 

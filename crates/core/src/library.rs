@@ -7,7 +7,7 @@ use crate::import::scan::{self, Input, RawFile};
 use crate::import::{dedup, parse_file, ParseError};
 use crate::index::{IndexState, SearchIndex};
 use crate::model::*;
-use crate::normalize::{normalize, slugify};
+use crate::normalize::{clean_slug, normalize, slugify};
 use crate::{render, store};
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
@@ -143,7 +143,10 @@ impl Library {
         let conn = lock(&self.writer);
         let generation = store::generation(&conn)?;
         let queued = store::index_queue(&conn)?;
+        let empty = store::count_case_studies(&conn)? == 0;
         let reason = match state {
+            // A new library: nothing to rebuild, nothing to tell.
+            IndexState::Recreated { .. } if empty && queued.is_empty() => None,
             IndexState::Recreated { reason } => Some(reason),
             IndexState::Ready { generation: g } if g > generation => Some(format!(
                 "index generation {g} is ahead of the database's {generation}"
@@ -472,36 +475,61 @@ fn store_one(
     Ok(Some(id))
 }
 
-/// The case study already in the library that `p` is another copy of, if any: same slug,
-/// same link, same title and company, or the same text (fingerprint containment).
+/// The case study already in the library that `p` is another copy of, if any: same slug;
+/// same link and title; the same text (fingerprint containment); or the same title and
+/// company with no conflicting link. Two sources that each name a different slug are two
+/// case studies, whatever else they share (one talk may yield several write-ups).
 fn find_same(conn: &Connection, p: &Prepared) -> Result<Option<CaseStudyId>> {
     let cs = &p.parsed;
-    if let Some(slug) = &cs.slug {
-        if let Some(id) = store::id_by_slug(conn, &clean_slug(slug))? {
+    let slug = cs.slug.as_deref().map(clean_slug).filter(|s| !s.is_empty());
+    if let Some(slug) = &slug {
+        if let Some(id) = store::id_by_slug(conn, slug)? {
+            if !slugs_conflict(conn, Some(slug), id)? {
+                return Ok(Some(id));
+            }
+        }
+    }
+    let compatible =
+        |id: CaseStudyId| -> Result<bool> { Ok(!slugs_conflict(conn, slug.as_deref(), id)?) };
+    let same_title = |other: &str| !cs.title_inferred && other.eq_ignore_ascii_case(&cs.title);
+    if let Some(link) = &cs.link {
+        for id in store::ids_by_link(conn, link)? {
+            if same_title(&store::case_study(conn, id)?.title) && compatible(id)? {
+                return Ok(Some(id));
+            }
+        }
+    }
+    for (id, shared, theirs) in store::fingerprint_candidates(conn, &p.fingerprints)? {
+        if dedup::same_content(shared, p.fingerprints.len() as u32, theirs) && compatible(id)? {
             return Ok(Some(id));
         }
-    }
-    if let Some(link) = &cs.link {
-        if let Some(id) = store::ids_by_link(conn, link)?.first() {
-            return Ok(Some(*id));
-        }
-    }
-    let candidates = store::fingerprint_candidates(conn, &p.fingerprints)?;
-    if let Some((id, _, _)) = candidates.iter().find(|(_, shared, theirs)| {
-        dedup::same_content(*shared, p.fingerprints.len() as u32, *theirs)
-    }) {
-        return Ok(Some(*id));
     }
     if !cs.title_inferred {
         let company_key = |c: &Option<String>| c.as_deref().map(str::to_lowercase);
         for (id, company) in store::ids_by_title(conn, &cs.title)? {
             let (a, b) = (company_key(&company), company_key(&cs.company));
-            if a.is_none() || b.is_none() || a == b {
+            let theirs = store::case_study(conn, id)?.link;
+            let links_agree = match (&theirs, &cs.link) {
+                (Some(x), Some(y)) => dedup::link_key(x) == dedup::link_key(y),
+                _ => true,
+            };
+            if (a.is_none() || b.is_none() || a == b) && links_agree && compatible(id)? {
                 return Ok(Some(id));
             }
         }
     }
     Ok(None)
+}
+
+/// True when `slug` is set and the case study's sources name slugs, none of them this one.
+fn slugs_conflict(conn: &Connection, slug: Option<&str>, id: CaseStudyId) -> Result<bool> {
+    let Some(slug) = slug else { return Ok(false) };
+    let theirs: Vec<String> = store::source_slugs(conn, id)?
+        .iter()
+        .map(|s| clean_slug(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    Ok(!theirs.is_empty() && !theirs.iter().any(|s| s == slug))
 }
 
 /// Re-derives a case study from all its sources (order-independent) and writes it.
@@ -528,20 +556,6 @@ fn recompute(conn: &Connection, id: CaseStudyId) -> Result<()> {
     }
     let fingerprints = dedup::fingerprints(&merged.body_text);
     store::write_case_study(conn, id, &merged, &slug, &fingerprints)
-}
-
-/// A source's slug as it is when it already is one (the corpus's are), else slugified.
-fn clean_slug(s: &str) -> String {
-    let s = s.trim();
-    let is_slug = !s.is_empty()
-        && s.len() <= 200
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if is_slug {
-        s.to_string()
-    } else {
-        slugify(s)
-    }
 }
 
 fn dir_size(dir: &Path) -> u64 {

@@ -249,6 +249,14 @@ pub struct SearchHit {
 }
 
 /// Counts of hits per facet value, over the whole hit set (not just the page).
+///
+/// Counts honour the query and the filters, except that a sidebar filter does not narrow its
+/// own facet where the filter is "any of" ("disjunctive faceting"): the industry, company and
+/// year counts ignore the industry, company and year filters respectively (so the sidebar
+/// shows what picking another value would add), and the tag counts ignore the tag filter in
+/// [`TagMode::Any`]. In [`TagMode::All`] tag counts are among the hits (picking a tag
+/// narrows). Restrictions typed in the query (`tag:`, `year:`…) always apply. `company`
+/// holds at most the 300 most frequent companies; the other facets are complete.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Facets {
@@ -320,9 +328,13 @@ pub struct ImportProgress {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Stats {
+    #[ts(type = "number")]
     pub case_studies: u64,
+    #[ts(type = "number")]
     pub sources: u64,
+    #[ts(type = "number")]
     pub companies: u64,
+    #[ts(type = "number")]
     pub tags: u64,
     pub year_min: Option<i32>,
     pub year_max: Option<i32>,
@@ -330,5 +342,6 @@ pub struct Stats {
     #[ts(type = "number")]
     pub disk_bytes: u64,
     /// Documents in the search index (equals `case_studies` when consistent).
+    #[ts(type = "number")]
     pub indexed: u64,
 }

@@ -139,11 +139,11 @@ fn a_changed_file_is_updated_and_searchable_at_once() {
         )
     };
     std::fs::write(&path, body("zanzibar")).unwrap();
-    let r = import(&lib, &[path.clone()]);
+    let r = import(&lib, std::slice::from_ref(&path));
     assert_eq!(r.added, 1);
     assert_eq!(search(&lib, "zanzibar").total, 1);
     std::fs::write(&path, body("quetzal")).unwrap();
-    let r = import(&lib, &[path.clone()]);
+    let r = import(&lib, std::slice::from_ref(&path));
     assert_eq!((r.added, r.updated), (0, 1), "{r:?}");
     assert_eq!(search(&lib, "quetzal").total, 1);
     assert_eq!(search(&lib, "zanzibar").total, 0);

@@ -13,7 +13,7 @@ import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { RenderedBody } from "./bindings/RenderedBody";
 import type { SearchRequest } from "./bindings/SearchRequest";
 import type { SearchResponse } from "./bindings/SearchResponse";
-import type { TaxonomyView } from "./bindings/TaxonomyView";
+import type { Taxonomy } from "./bindings/Taxonomy";
 import type { UiState } from "./bindings/UiState";
 
 /** An error from a command, or from the bridge itself, in words for a person. */
@@ -64,7 +64,7 @@ export const api = {
   getCaseStudy: (id: number) => call<CaseStudyDetail>("get_case_study", { id }),
   renderCaseStudy: (id: number) => call<RenderedBody>("render_case_study", { id }),
   libraryInfo: () => call<LibraryInfo>("library_info"),
-  taxonomy: () => call<TaxonomyView>("get_taxonomy"),
+  taxonomy: () => call<Taxonomy>("get_taxonomy"),
   chooseImport: (pick: ImportPick) => call<string[]>("choose_import", { pick }),
   importPaths: (paths: string[]) => call<ImportReport>("import_paths", { paths }),
   cancelImport: () => call<boolean>("cancel_import"),

@@ -13,7 +13,7 @@ import type { SearchHit } from "./bindings/SearchHit";
 import type { SearchRequest } from "./bindings/SearchRequest";
 import type { Sort } from "./bindings/Sort";
 import type { TagMode } from "./bindings/TagMode";
-import type { TaxonomyView } from "./bindings/TaxonomyView";
+import type { Taxonomy } from "./bindings/Taxonomy";
 import type { ThemePreference } from "./bindings/ThemePreference";
 import type { UiState } from "./bindings/UiState";
 import { prettySlug } from "./labels";
@@ -52,7 +52,7 @@ export class AppStore {
   status = $state<"loading" | "ready" | "unavailable">("loading");
   fatal = $state<ApiError | null>(null);
   info = $state<LibraryInfo | null>(null);
-  taxonomy = $state.raw<TaxonomyView>({ groups: [], industries: [] });
+  taxonomy = $state.raw<Taxonomy>({ groups: [], industries: [] });
 
   // What the user asked for (persisted)
   query = $state("");

@@ -1,1 +1,698 @@
-//! (being written)
+//! A saved web page of a case study.
+//!
+//! Metadata comes from `<meta>` tags (Open Graph, article:*, description, keywords,
+//! explicit company/industry metas), `<link rel=canonical>`, JSON-LD `datePublished`, the
+//! first `<h1>` and `<title>`. The body is the page's main article (the `<article>` with
+//! the most text, else `<main>`, else `<body>`) converted to Markdown: headings,
+//! paragraphs, lists, tables, code, quotes, links, emphasis. Navigation, headers, footers,
+//! asides, forms, scripts, styles, cookie banners and similar chrome are dropped; script
+//! and style text never reaches the output.
+
+use crate::import::markdown::{self, clean, split_tags, year_from_str};
+use crate::model::ParsedCaseStudy;
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// Recursion depth past which a subtree is flattened to plain text (iteratively).
+const MAX_DEPTH: usize = 100;
+
+/// Elements never rendered.
+const SKIP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+    "button", "input", "select", "textarea", "option", "label", "iframe", "object", "embed", "svg",
+    "canvas", "video", "audio", "dialog", "menu", "link", "meta", "head", "title", "img",
+    "picture", "source",
+];
+
+/// Class/id fragments of page chrome.
+const CHROME_HINTS: &[&str] = &[
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscribe",
+    "breadcrumb",
+    "sidebar",
+    "advert",
+    "promo",
+    "popup",
+    "modal",
+    "social",
+    "share",
+    "related",
+    "comment",
+    "navbar",
+    "menu",
+    "footer",
+    "banner",
+    "signup",
+    "sign-up",
+    "toolbar",
+    "skip-link",
+];
+
+fn sel(s: &str) -> Option<Selector> {
+    Selector::parse(s).ok()
+}
+
+fn first_attr(doc: &Html, selector: &str, attr: &str) -> Option<String> {
+    let s = sel(selector)?;
+    doc.select(&s).find_map(|e| e.attr(attr).and_then(clean))
+}
+
+fn meta(doc: &Html, keys: &[&str]) -> Option<String> {
+    let s = sel("meta")?;
+    for key in keys {
+        for m in doc.select(&s) {
+            let k = m.attr("property").or(m.attr("name")).or(m.attr("itemprop"));
+            if k.is_some_and(|k| k.eq_ignore_ascii_case(key)) {
+                if let Some(v) = m.attr("content").and_then(clean) {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn metas(doc: &Html, key: &str) -> Vec<String> {
+    let Some(s) = sel("meta") else {
+        return Vec::new();
+    };
+    doc.select(&s)
+        .filter(|m| {
+            m.attr("property")
+                .or(m.attr("name"))
+                .is_some_and(|k| k.eq_ignore_ascii_case(key))
+        })
+        .filter_map(|m| m.attr("content").and_then(clean))
+        .collect()
+}
+
+/// `Title | Site`, `Title — Site` → `Title`.
+fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
+    for sep in [" | ", " — ", " – ", " · ", " :: ", " - "] {
+        if let Some((head, tail)) = title.rsplit_once(sep) {
+            let tail = tail.trim();
+            let is_site = site.is_some_and(|s| s.eq_ignore_ascii_case(tail));
+            let short = tail.split_whitespace().count() <= 4;
+            if !head.trim().is_empty() && (is_site || (sep != " - " && short)) {
+                return head.trim().to_string();
+            }
+        }
+    }
+    title.trim().to_string()
+}
+
+fn text_of(el: ElementRef) -> String {
+    markdown::one_line(&plain_text(el))
+}
+
+/// Text of a subtree without script/style, iteratively.
+fn plain_text(el: ElementRef) -> String {
+    let mut out = String::new();
+    let mut skip = 0usize;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Element(e)
+                    if skip > 0
+                        || matches!(e.name(), "script" | "style" | "noscript" | "template") =>
+                {
+                    skip += 1
+                }
+                Node::Text(t) if skip == 0 => {
+                    out.push_str(t);
+                }
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if n.value().is_element() && skip > 0 {
+                    skip -= 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parse a saved HTML page.
+pub fn parse(text: &str) -> ParsedCaseStudy {
+    let doc = Html::parse_document(text);
+    let site = meta(&doc, &["og:site_name", "application-name"]);
+    let h1 = sel("h1").and_then(|s| doc.select(&s).map(text_of).find(|t| !t.is_empty()));
+    let title = meta(&doc, &["og:title", "twitter:title"])
+        .map(|t| strip_site_suffix(&t, site.as_deref()))
+        .or_else(|| h1.clone())
+        .or_else(|| {
+            sel("title")
+                .and_then(|s| doc.select(&s).next().map(text_of))
+                .map(|t| strip_site_suffix(&t, site.as_deref()))
+        });
+    let mut cs = ParsedCaseStudy {
+        title,
+        summary: meta(
+            &doc,
+            &["description", "og:description", "twitter:description"],
+        ),
+        company: meta(
+            &doc,
+            &["company", "organization", "organisation", "article:company"],
+        ),
+        industry: meta(&doc, &["industry", "article:industry"]),
+        link: first_attr(&doc, "link[rel=canonical]", "href").or_else(|| meta(&doc, &["og:url"])),
+        ..Default::default()
+    };
+    cs.year = meta(
+        &doc,
+        &[
+            "article:published_time",
+            "datePublished",
+            "date",
+            "publish_date",
+            "pubdate",
+            "citation_publication_date",
+            "dc.date",
+            "year",
+        ],
+    )
+    .and_then(|d| year_from_str(&d))
+    .or_else(|| json_ld_year(&doc))
+    .or_else(|| {
+        first_attr(
+            &doc,
+            "article time[datetime], main time[datetime]",
+            "datetime",
+        )
+        .and_then(|d| year_from_str(&d))
+    });
+    let mut tags = metas(&doc, "article:tag");
+    if tags.is_empty() {
+        if let Some(k) = meta(&doc, &["keywords"]) {
+            tags = split_tags(&k);
+        }
+    }
+    cs.tags = tags;
+
+    if let Some(root) = main_root(&doc) {
+        let mut r = Renderer::default();
+        r.block(root, 0);
+        r.flush();
+        // The page title repeated as the first heading adds nothing.
+        if let (Some(first), Some(t)) = (r.blocks.first(), cs.title.as_deref()) {
+            if first.trim_start_matches('#').trim() == t
+                || first.starts_with("# ") && h1.as_deref() == first.get(2..)
+            {
+                r.blocks.remove(0);
+            }
+        }
+        cs.body_markdown = r.blocks.join("\n\n");
+    }
+    markdown::finish(cs)
+}
+
+/// An HTML fragment (a line of a Markdown body written in HTML) as Markdown.
+pub(crate) fn fragment_to_markdown(fragment: &str) -> String {
+    let doc = Html::parse_fragment(fragment);
+    let mut r = Renderer::default();
+    r.block(doc.root_element(), 0);
+    r.flush();
+    r.blocks.join("\n\n")
+}
+
+fn json_ld_year(doc: &Html) -> Option<i32> {
+    let s = sel("script[type='application/ld+json']")?;
+    doc.select(&s).find_map(|e| {
+        let text: String = e.text().collect();
+        let v: serde_json::Value = serde_json::from_str(text.trim()).ok()?;
+        find_key(&v, "datePublished", 0).and_then(year_from_str)
+    })
+}
+
+fn find_key<'a>(v: &'a serde_json::Value, key: &str, depth: u8) -> Option<&'a str> {
+    if depth > 6 {
+        return None;
+    }
+    match v {
+        serde_json::Value::Object(o) => o
+            .get(key)
+            .and_then(|x| x.as_str())
+            .or_else(|| o.values().find_map(|x| find_key(x, key, depth + 1))),
+        serde_json::Value::Array(a) => a.iter().find_map(|x| find_key(x, key, depth + 1)),
+        _ => None,
+    }
+}
+
+/// The element holding the article: the `<article>` with the most text, else `<main>`,
+/// `[role=main]`, `<body>`.
+fn main_root(doc: &Html) -> Option<ElementRef<'_>> {
+    if let Some(s) = sel("article") {
+        let best = doc
+            .select(&s)
+            .filter(|a| !is_chrome(a))
+            .map(|a| (plain_text(a).split_whitespace().count(), a))
+            .max_by_key(|(n, _)| *n);
+        if let Some((n, a)) = best {
+            if n >= 20 {
+                return Some(a);
+            }
+        }
+    }
+    for q in ["main", "[role=main]", "body"] {
+        if let Some(e) = sel(q).and_then(|s| doc.select(&s).next()) {
+            return Some(e);
+        }
+    }
+    Some(doc.root_element())
+}
+
+fn is_chrome(el: &ElementRef) -> bool {
+    let e = el.value();
+    if SKIP_TAGS.contains(&e.name()) {
+        return true;
+    }
+    if e.attr("hidden").is_some()
+        || e.attr("aria-hidden")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return true;
+    }
+    if let Some(role) = e.attr("role") {
+        if matches!(
+            role.to_ascii_lowercase().as_str(),
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "dialog"
+                | "alertdialog"
+                | "search"
+        ) {
+            return true;
+        }
+    }
+    if e.attr("style").is_some_and(|s| {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    }) {
+        return true;
+    }
+    let hints = format!(
+        "{} {}",
+        e.attr("class").unwrap_or(""),
+        e.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    CHROME_HINTS.iter().any(|h| hints.contains(h))
+}
+
+#[derive(Default)]
+struct Renderer {
+    blocks: Vec<String>,
+    inline: String,
+}
+
+impl Renderer {
+    fn flush(&mut self) {
+        let text = tidy_inline(&self.inline);
+        if !text.is_empty() {
+            self.blocks.push(text);
+        }
+        self.inline.clear();
+    }
+
+    fn block(&mut self, el: ElementRef, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.inline.push(' ');
+            self.inline.push_str(&markdown::one_line(&plain_text(el)));
+            return;
+        }
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => push_text(&mut self.inline, t),
+                Node::Element(_) => {
+                    let Some(c) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    if is_chrome(&c) {
+                        continue;
+                    }
+                    self.element(c, depth + 1);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn element(&mut self, el: ElementRef, depth: usize) {
+        let name = el.value().name();
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                self.flush();
+                let level = name[1..].parse::<usize>().unwrap_or(2);
+                let t = tidy_inline(&inline(el, depth)).replace('\n', " ");
+                if !t.is_empty() {
+                    self.blocks.push(format!("{} {t}", "#".repeat(level)));
+                }
+            }
+            "p" => {
+                self.flush();
+                self.inline = inline(el, depth);
+                self.flush();
+            }
+            "ul" | "ol" => {
+                self.flush();
+                let list = list(el, name == "ol", 0, depth);
+                if !list.trim().is_empty() {
+                    self.blocks.push(list.trim_end().to_string());
+                }
+            }
+            "pre" => {
+                self.flush();
+                let lang = el
+                    .descendent_elements()
+                    .take(2)
+                    .find_map(|c| c.attr("class"))
+                    .or(el.attr("class"))
+                    .and_then(|c| {
+                        c.split_whitespace()
+                            .find_map(|t| t.strip_prefix("language-"))
+                    })
+                    .unwrap_or("");
+                let code = plain_text(el);
+                let code = code.trim_matches('\n');
+                let fence = if code.contains("```") { "~~~~" } else { "```" };
+                self.blocks.push(format!("{fence}{lang}\n{code}\n{fence}"));
+            }
+            "blockquote" => {
+                self.flush();
+                let mut sub = Renderer::default();
+                sub.block(el, depth);
+                sub.flush();
+                let q = sub.blocks.join("\n\n");
+                if !q.is_empty() {
+                    self.blocks.push(
+                        q.lines()
+                            .map(|l| {
+                                if l.is_empty() {
+                                    ">".to_string()
+                                } else {
+                                    format!("> {l}")
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                }
+            }
+            "table" => {
+                self.flush();
+                if let Some(t) = table(el) {
+                    self.blocks.push(t);
+                }
+            }
+            "hr" => {
+                self.flush();
+                self.blocks.push("---".into());
+            }
+            "br" => self.inline.push('\n'),
+            "a" | "strong" | "b" | "em" | "i" | "code" | "span" | "small" | "sub" | "sup"
+            | "mark" | "abbr" | "cite" | "q" | "u" | "s" | "del" | "ins" | "time" | "kbd"
+            | "var" => {
+                let t = inline_element(el, depth);
+                self.inline.push_str(&t);
+            }
+            _ => {
+                // Block-level container (div, section, figure, …): its own blocks.
+                self.flush();
+                self.block(el, depth);
+                self.flush();
+            }
+        }
+    }
+}
+
+fn push_text(buf: &mut String, t: &str) {
+    let mut last_space = buf.ends_with([' ', '\n']) || buf.is_empty();
+    for c in t.chars() {
+        if c.is_whitespace() {
+            if !last_space {
+                buf.push(' ');
+                last_space = true;
+            }
+        } else {
+            buf.push(c);
+            last_space = false;
+        }
+    }
+}
+
+/// Trim each line of an inline run; drop empty lines.
+fn tidy_inline(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The Markdown of an element's inline content.
+fn inline(el: ElementRef, depth: usize) -> String {
+    let mut out = String::new();
+    if depth > MAX_DEPTH {
+        push_text(&mut out, &plain_text(el));
+        return out;
+    }
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => push_text(&mut out, t),
+            Node::Element(_) => {
+                let Some(c) = ElementRef::wrap(child) else {
+                    continue;
+                };
+                if is_chrome(&c) {
+                    continue;
+                }
+                let t = inline_element(c, depth + 1);
+                out.push_str(&t);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn inline_element(el: ElementRef, depth: usize) -> String {
+    let wrap = |mark: &str, inner: String| {
+        let t = inner.trim();
+        if t.is_empty() {
+            inner
+        } else {
+            // Keep the spaces outside the marks.
+            let lead = if inner.starts_with(' ') { " " } else { "" };
+            let trail = if inner.ends_with(' ') { " " } else { "" };
+            format!("{lead}{mark}{t}{mark}{trail}")
+        }
+    };
+    match el.value().name() {
+        "br" => "\n".into(),
+        "strong" | "b" => wrap("**", inline(el, depth)),
+        "em" | "i" => wrap("*", inline(el, depth)),
+        "code" | "kbd" => {
+            let t = markdown::one_line(&plain_text(el));
+            if t.is_empty() {
+                String::new()
+            } else if t.contains('`') {
+                format!("`` {t} ``")
+            } else {
+                format!("`{t}`")
+            }
+        }
+        "a" => {
+            let text = inline(el, depth);
+            let t = text.trim();
+            let href = el.attr("href").map(str::trim).filter(|h| {
+                !h.is_empty()
+                    && !h.starts_with('#')
+                    && !h.to_ascii_lowercase().starts_with("javascript:")
+                    && !h.to_ascii_lowercase().starts_with("data:")
+            });
+            match href {
+                Some(h) if !t.is_empty() => {
+                    let lead = if text.starts_with(' ') { " " } else { "" };
+                    let trail = if text.ends_with(' ') { " " } else { "" };
+                    format!(
+                        "{lead}[{t}]({}){trail}",
+                        h.replace(' ', "%20").replace(')', "%29")
+                    )
+                }
+                _ => text,
+            }
+        }
+        "ul" | "ol" | "p" | "div" | "li" => {
+            let t = inline(el, depth);
+            format!(" {t} ")
+        }
+        _ => inline(el, depth),
+    }
+}
+
+fn list(el: ElementRef, ordered: bool, indent: usize, depth: usize) -> String {
+    let mut out = String::new();
+    let pad = " ".repeat(indent);
+    let mut n = 1usize;
+    for li in el.child_elements() {
+        if li.value().name() != "li" || is_chrome(&li) {
+            continue;
+        }
+        let mut text = String::new();
+        let mut nested = String::new();
+        for child in li.children() {
+            match child.value() {
+                Node::Text(t) => push_text(&mut text, t),
+                Node::Element(e) => {
+                    let Some(c) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    if is_chrome(&c) {
+                        continue;
+                    }
+                    if matches!(e.name(), "ul" | "ol") && depth < MAX_DEPTH {
+                        nested.push_str(&list(
+                            c,
+                            e.name() == "ol",
+                            indent + if ordered { 3 } else { 2 },
+                            depth + 1,
+                        ));
+                    } else {
+                        text.push_str(&inline_element(c, depth + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let text = markdown::one_line(&text);
+        let marker = if ordered { format!("{n}.") } else { "-".into() };
+        n += 1;
+        if !text.is_empty() || !nested.is_empty() {
+            out.push_str(&format!("{pad}{marker} {text}\n"));
+            out.push_str(&nested);
+        }
+    }
+    out
+}
+
+fn table(el: ElementRef) -> Option<String> {
+    let tr = sel("tr")?;
+    let cell = sel("th, td")?;
+    let rows: Vec<Vec<String>> = el
+        .select(&tr)
+        .take(10_000)
+        .map(|r| {
+            r.select(&cell)
+                .map(|c| text_of(c).replace('|', "\\|"))
+                .collect::<Vec<_>>()
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    let width = rows.iter().map(Vec::len).max()?.min(64);
+    let line = |r: &[String]| {
+        let mut cells: Vec<&str> = r.iter().take(width).map(String::as_str).collect();
+        cells.resize(width, "");
+        format!("| {} |", cells.join(" | "))
+    };
+    let mut out = vec![line(&rows[0]), format!("|{}", " --- |".repeat(width))];
+    out.extend(rows[1..].iter().map(|r| line(r)));
+    Some(out.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!DOCTYPE html>
+<html><head>
+<title>How Acme Ships Agents | Acme Engineering</title>
+<meta name="description" content="Acme built &amp; shipped agents.">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<meta name="company" content="Acme">
+<meta property="article:tag" content="agents"><meta property="article:tag" content="rag">
+<link rel="canonical" href="https://acme.example/agents">
+<script>var tracking = "SECRET_SCRIPT";</script>
+<style>.x { color: red }</style>
+</head><body>
+<nav><a href="/">Home</a> <a href="/blog">Blog</a></nav>
+<header class="site-header">Acme Engineering</header>
+<div id="cookie-banner">We use cookies. <button>Accept</button></div>
+<article>
+<h1>How Acme Ships Agents</h1>
+<p>Acme runs <strong>many</strong> agents in <a href="https://prod.example">production</a>.</p>
+<h2>Architecture</h2>
+<ul><li>Planner<ul><li>Nested step</li></ul></li><li>Executor with <code>tools()</code></li></ul>
+<ol><li>First</li><li>Second</li></ol>
+<pre><code class="language-python">def f():
+    return 1</code></pre>
+<table><tr><th>Metric</th><th>Value</th></tr><tr><td>Latency</td><td>200 ms</td></tr></table>
+<blockquote><p>It works.</p></blockquote>
+<script>document.write("INLINE_SCRIPT")</script>
+<aside>Related: other posts</aside>
+</article>
+<footer>© 2024 Acme. All rights reserved.</footer>
+</body></html>"#;
+
+    #[test]
+    fn converts_a_saved_page() {
+        let cs = parse(PAGE);
+        assert_eq!(cs.title.as_deref(), Some("How Acme Ships Agents"));
+        assert_eq!(cs.summary.as_deref(), Some("Acme built & shipped agents."));
+        assert_eq!(cs.year, Some(2024));
+        assert_eq!(cs.company.as_deref(), Some("Acme"));
+        assert_eq!(cs.tags, ["agents", "rag"]);
+        assert_eq!(cs.link.as_deref(), Some("https://acme.example/agents"));
+        let b = &cs.body_markdown;
+        assert_eq!(
+            b,
+            "Acme runs **many** agents in [production](https://prod.example).\n\n## Architecture\n\n- Planner\n  - Nested step\n- Executor with `tools()`\n\n1. First\n2. Second\n\n```python\ndef f():\n    return 1\n```\n\n| Metric | Value |\n| --- | --- |\n| Latency | 200 ms |\n\n> It works."
+        );
+        for bad in [
+            "SCRIPT",
+            "cookies",
+            "Home",
+            "Related",
+            "rights reserved",
+            "color",
+        ] {
+            assert!(!b.contains(bad), "{bad} leaked into {b}");
+        }
+    }
+
+    #[test]
+    fn title_fallbacks() {
+        let cs = parse("<html><head><title>Plain Title — Site</title></head><body><p>Hello there.</p></body></html>");
+        assert_eq!(cs.title.as_deref(), Some("Plain Title"));
+        assert_eq!(cs.body_markdown, "Hello there.");
+        let cs = parse("<html><body><h1>Only H1</h1><p>x</p></body></html>");
+        assert_eq!(cs.title.as_deref(), Some("Only H1"));
+        assert_eq!(cs.body_markdown, "x");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!(
+            "<html><body>{}deep text{}</body></html>",
+            "<div>".repeat(20_000),
+            "</div>".repeat(20_000)
+        );
+        let cs = parse(&html);
+        assert!(cs.body_markdown.contains("deep text"));
+        let html = format!(
+            "<html><body>{}<script>bad()</script>x</body></html>",
+            "<span>".repeat(5_000)
+        );
+        assert!(!parse(&html).body_markdown.contains("bad"));
+    }
+}

@@ -10,6 +10,7 @@ pub mod detect;
 pub mod frontmatter;
 pub mod html;
 pub mod labelled;
+mod markdown;
 pub mod records;
 pub mod scan;
 pub mod scraped;
@@ -63,6 +64,42 @@ pub struct ParsedEntry {
 /// Parse one file. `name` is the file name (its extension is a hint, never trusted alone).
 /// Errors concern the file as a whole; a multi-record file reports bad records per entry.
 pub fn parse_file(name: &str, bytes: &[u8]) -> Result<Vec<ParsedEntry>, ParseError> {
-    let _ = (name, bytes);
-    Err(ParseError::Unsupported("not implemented yet".into()))
+    let text = decode::decode(bytes)?;
+    parse_text(name, &text)
+}
+
+/// Parse already-decoded text (what `parse_file` does after decoding).
+pub fn parse_text(name: &str, text: &str) -> Result<Vec<ParsedEntry>, ParseError> {
+    use detect::Shape;
+    let single = |format: SourceFormat, cs: ParsedCaseStudy| {
+        if markdown::is_empty(&cs) {
+            return Err(ParseError::NoText);
+        }
+        Ok(vec![ParsedEntry {
+            locator: None,
+            format,
+            result: Ok(cs),
+        }])
+    };
+    match detect::detect(name, text) {
+        Shape::FrontMatter => match frontmatter::parse(text) {
+            Some(cs) => single(SourceFormat::FrontMatter, cs),
+            None => single(SourceFormat::Markdown, markdown_only(text)),
+        },
+        Shape::Json => records::parse_json(text),
+        Shape::Jsonl => records::parse_jsonl(text),
+        Shape::Csv => records::parse_csv(text),
+        Shape::Html => single(SourceFormat::Html, html::parse(text)),
+        Shape::Labelled => single(SourceFormat::Labelled, labelled::parse(text)),
+        Shape::Scraped => single(SourceFormat::Scraped, scraped::parse(text)),
+        Shape::Markdown => single(SourceFormat::Markdown, markdown_only(text)),
+    }
+}
+
+/// Markdown or plain text with no metadata: the body only.
+fn markdown_only(text: &str) -> ParsedCaseStudy {
+    markdown::finish(ParsedCaseStudy {
+        body_markdown: markdown::body_markdown(text),
+        ..Default::default()
+    })
 }

@@ -1,1 +1,297 @@
-//! (being written)
+//! Text scraped from a case-study web page.
+//!
+//! The shape: a site-name line, the title, a `Company Year` line, `View original source`,
+//! the summary, `Industry` + value, `Technologies` (+ maybe a tag line), the body (headings
+//! as short lines without end punctuation), then a "More Like This" list of *other* case
+//! studies and a footer call to action. Only this case study's parts are kept.
+
+use crate::import::detect::{company_year, is_related_marker, is_view_source};
+use crate::import::labelled::strip_footer;
+use crate::import::markdown::{self, clean, split_tags};
+use crate::model::ParsedCaseStudy;
+
+/// How far from the top the header parts are looked for (non-empty lines).
+const HEAD: usize = 60;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Industry,
+    Tags,
+    Company,
+    Year,
+}
+
+fn label_of(line: &str) -> Option<Label> {
+    let l = line.trim().trim_end_matches(':').trim().to_lowercase();
+    Some(match l.as_str() {
+        "industry" | "industries" | "sector" => Label::Industry,
+        "technologies" | "technology" | "tags" | "llmops tags" | "techniques" | "tech stack" => {
+            Label::Tags
+        }
+        "company" | "organization" | "organisation" => Label::Company,
+        "year" | "date" | "published" => Label::Year,
+        _ => return None,
+    })
+}
+
+/// `Industry: Tech` on one line.
+fn inline_label_of(line: &str) -> Option<(Label, &str)> {
+    let (l, v) = line.split_once(':')?;
+    let label = label_of(l)?;
+    let v = v.trim();
+    (!v.is_empty() && v.chars().count() <= 200).then_some((label, v))
+}
+
+/// A line of tags: `healthcare customer_support content_moderation +43`, or a short
+/// comma-separated list `RAG, Fine Tuning, Agents`.
+pub(crate) fn tag_line(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    if t.is_empty() || t.chars().count() > 2000 {
+        return None;
+    }
+    let token_ok = |w: &str| {
+        let plus = w
+            .strip_prefix('+')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let slug = w
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        plus || slug
+    };
+    if t.split_whitespace().all(token_ok) {
+        let tags: Vec<String> = t
+            .split_whitespace()
+            .filter(|w| !w.starts_with('+'))
+            .map(str::to_string)
+            .collect();
+        return (!tags.is_empty()).then_some(tags);
+    }
+    if t.contains(',') && !t.ends_with('.') {
+        let items = split_tags(t);
+        if items.len() >= 2
+            && items
+                .iter()
+                .all(|i| i.chars().count() <= 40 && i.split_whitespace().count() <= 4)
+        {
+            return Some(items);
+        }
+    }
+    None
+}
+
+/// A body line that reads as a heading: short, capitalised, no end punctuation (a `?`
+/// is allowed), a single sentence.
+fn is_heading_line(line: &str) -> bool {
+    let t = line.trim();
+    let chars = t.chars().count();
+    if chars == 0 || chars > 100 || t.split_whitespace().count() > 14 {
+        return false;
+    }
+    if !t
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    {
+        return false;
+    }
+    if t.ends_with(['.', ',', ';', ':', '!', '"', '”', '’', '\'', ')', ']', '…']) {
+        return false;
+    }
+    if is_list_item(t) || t.contains(". ") {
+        return false;
+    }
+    true
+}
+
+fn is_list_item(t: &str) -> bool {
+    t.starts_with("- ")
+        || t.starts_with("* ")
+        || t.starts_with("• ")
+        || t.split_once(". ").is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// Parse a scraped page.
+pub fn parse(text: &str) -> ParsedCaseStudy {
+    let nl: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut cs = ParsedCaseStudy::default();
+
+    // The header: everything before "View original source", or up to a `Company Year` line.
+    let view = nl.iter().take(HEAD).position(|l| is_view_source(l));
+    let header_end = match view {
+        Some(v) => v,
+        None => match nl.iter().take(10).position(|l| company_year(l).is_some()) {
+            Some(cy) => cy + 1,
+            None => nl
+                .iter()
+                .take(HEAD)
+                .position(|l| label_of(l).is_some())
+                .unwrap_or(0)
+                .min(2),
+        },
+    };
+    let header = nl.get(..header_end).unwrap_or(&[]);
+    let title_at = match header.last().and_then(|l| company_year(l)) {
+        Some((company, year)) => {
+            cs.company = clean(company);
+            cs.year = Some(year);
+            header.len().checked_sub(2)
+        }
+        None => header.len().checked_sub(1),
+    };
+    cs.title = title_at.and_then(|i| header.get(i)).and_then(|t| clean(t));
+
+    // The summary: paragraphs up to the first label, close below the header.
+    let mut p = if view.is_some() {
+        header_end + 1
+    } else {
+        header_end
+    };
+    let label_at = (p..nl.len().min(p + 6))
+        .find(|&i| label_of(nl[i]).is_some() || inline_label_of(nl[i]).is_some());
+    match label_at {
+        Some(l) => {
+            cs.summary = clean(&nl[p..l].join("\n\n"));
+            p = l;
+        }
+        None => {
+            if let Some(first) = nl
+                .get(p)
+                .filter(|l| l.chars().count() > 40 && !is_heading_line(l))
+            {
+                cs.summary = clean(first);
+                p += 1;
+            }
+        }
+    }
+
+    // Labels and their values.
+    while let Some(line) = nl.get(p) {
+        if let Some((label, v)) = inline_label_of(line) {
+            set(&mut cs, label, v);
+            p += 1;
+            continue;
+        }
+        let Some(label) = label_of(line) else { break };
+        p += 1;
+        let Some(next) = nl.get(p) else { break };
+        if label_of(next).is_some() {
+            continue;
+        }
+        let takes = match label {
+            Label::Tags => tag_line(next).is_some(),
+            _ => next.chars().count() <= 80 && !next.ends_with('.'),
+        };
+        if takes {
+            set(&mut cs, label, next);
+            p += 1;
+        }
+    }
+
+    // The body: up to the related-case-studies list (or the first block that looks like
+    // one), without the footer.
+    let rest = nl.get(p..).unwrap_or(&[]);
+    let end = rest
+        .iter()
+        .position(|l| is_related_marker(l))
+        .or_else(|| related_block_start(rest))
+        .unwrap_or(rest.len());
+    let mut body: Vec<&str> = rest[..end].to_vec();
+    strip_footer(&mut body);
+    let mut blocks = Vec::with_capacity(body.len());
+    for (k, line) in body.iter().enumerate() {
+        if k + 1 < body.len() && is_heading_line(line) {
+            blocks.push(format!("## {line}"));
+        } else if let Some(item) = line.strip_prefix("• ") {
+            blocks.push(format!("- {item}"));
+        } else {
+            blocks.push((*line).to_string());
+        }
+    }
+    cs.body_markdown = blocks.join("\n\n");
+    markdown::finish(cs)
+}
+
+fn set(cs: &mut ParsedCaseStudy, label: Label, v: &str) {
+    match label {
+        Label::Industry => cs.industry = cs.industry.take().or_else(|| clean(v)),
+        Label::Company => cs.company = cs.company.take().or_else(|| clean(v)),
+        Label::Year => cs.year = cs.year.or_else(|| markdown::year_from_str(v)),
+        Label::Tags if cs.tags.is_empty() => {
+            cs.tags = tag_line(v).unwrap_or_else(|| split_tags(v));
+        }
+        Label::Tags => {}
+    }
+}
+
+/// Where a list of other case studies starts when it has no heading: a title line, then
+/// `Company Year`, then (within a few lines) a tag line.
+fn related_block_start(lines: &[&str]) -> Option<usize> {
+    (1..lines.len()).find_map(|q| {
+        company_year(lines[q])?;
+        let window = lines.get(q + 1..(q + 4).min(lines.len()))?;
+        window
+            .iter()
+            .any(|l| tag_line(l).is_some() && l.split_whitespace().count() >= 2)
+            .then_some(q - 1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "Acme Blog\n\nScaling Agents at Acme\n\nAcme Corp 2025\nView original source\n\nAcme scaled agents to millions of users with careful evaluation.\n\nINDUSTRY:\n\nE-commerce\n\nTechnologies\n\nrag agents evals\n\nOverview\n\nAcme runs agents. They work.\n\nWhat Went Wrong?\n\nLatency was high.\n\nRelated case studies\n\nOther Study\n\nOther Co 2024\n\nOther summary.\n\nhealthcare chatbot +12\n";
+
+    #[test]
+    fn parses_a_variant_page() {
+        let cs = parse(PAGE);
+        assert_eq!(cs.title.as_deref(), Some("Scaling Agents at Acme"));
+        assert_eq!(cs.company.as_deref(), Some("Acme Corp"));
+        assert_eq!(cs.year, Some(2025));
+        assert_eq!(cs.industry.as_deref(), Some("E-commerce"));
+        assert_eq!(cs.tags, ["rag", "agents", "evals"]);
+        assert_eq!(
+            cs.summary.as_deref(),
+            Some("Acme scaled agents to millions of users with careful evaluation.")
+        );
+        assert_eq!(
+            cs.body_markdown,
+            "## Overview\n\nAcme runs agents. They work.\n\n## What Went Wrong?\n\nLatency was high."
+        );
+    }
+
+    #[test]
+    fn related_list_without_heading_is_cut() {
+        let page = PAGE.replace("Related case studies\n\n", "");
+        let cs = parse(&page);
+        assert!(
+            cs.body_markdown.ends_with("Latency was high."),
+            "{}",
+            cs.body_markdown
+        );
+        assert!(!cs.body_markdown.contains("Other"));
+    }
+
+    #[test]
+    fn tag_lines() {
+        assert_eq!(
+            tag_line("healthcare customer_support +43").unwrap(),
+            ["healthcare", "customer_support"]
+        );
+        assert_eq!(
+            tag_line("RAG, Fine Tuning").unwrap(),
+            ["RAG", "Fine Tuning"]
+        );
+        assert!(tag_line("Overview").is_none());
+        assert!(tag_line("The team, the plan, and more.").is_none());
+    }
+}

@@ -1,9 +1,43 @@
 //! The tantivy search index: derived from SQLite, rebuildable at any time.
-//! (being written)
+//!
+//! - **Lifecycle.** [`SearchIndex::open`] creates the index when missing and recreates it
+//!   (returning [`IndexState::Recreated`]) when its schema version stamp differs from
+//!   [`SCHEMA_VERSION`], its files are unreadable, missing or fail their checksums. A stale
+//!   lock file does not matter (tantivy's locks are advisory OS locks, released when a process
+//!   dies). One `IndexWriter`, behind a mutex; searches never take that mutex and run while an
+//!   import writes. [`SearchIndex::commit`] stamps the commit with the caller's generation and
+//!   reloads the reader, so the next search sees the change.
+//! - **Query syntax**: see [`query`]. Bare words are AND-ed (every word must match), as users
+//!   of search boxes expect: adding a word narrows. English stemming is on (`agents` finds
+//!   `agent`, `fine-tuned` finds `fine-tuning`); phrases and snippets use the same analyser so
+//!   they stay consistent.
+//! - **Typos**: when the query as typed finds fewer than [`FEW_HITS`] documents and one of its
+//!   words is in no document, the closest dictionary terms (edit distance 1 for words of 4–7
+//!   letters, 2 from 8 letters; nearest, then most frequent) replace them; the corrected query
+//!   is kept only if it finds more, and is reported in `corrected_query`. A query with good
+//!   exact results is never fuzzed.
+//! - **Facets** are counted over the whole hit set in the same pass that ranks the hits,
+//!   from fast-field ordinals ([`collect`]). See [`crate::model::Facets`] for which filters
+//!   each count honours.
 
-use crate::error::Result;
-use crate::model::{CaseStudyId, SearchRequest, SearchResponse};
-use std::path::Path;
+mod collect;
+pub mod plan;
+pub mod query;
+pub mod schema;
+pub mod snippet;
+
+use crate::error::{Error, Result};
+use crate::model::{CaseStudyId, Facets, SearchHit, SearchRequest, SearchResponse, Sort};
+use collect::{FilterSpec, SearchCollector};
+use schema::{analyzer, build_schema, to_document, Fields, SCHEMA_VERSION, TEXT_TOKENIZER};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+use tantivy::index::SegmentComponent;
+use tantivy::schema::{Schema, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 /// What the index holds of one case study.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,37 +64,392 @@ pub enum IndexState {
     Recreated { reason: String },
 }
 
-pub struct SearchIndex {}
+/// The file in the index folder that holds the schema version.
+pub const VERSION_FILE: &str = "casebook-index-version";
+/// Below this many hits, a query with an unknown word is retried with corrected spellings.
+pub const FEW_HITS: u64 = 3;
+/// Largest page.
+pub const MAX_LIMIT: u32 = 500;
+/// Deepest offset served.
+pub const MAX_OFFSET: u32 = 100_000;
+/// Most company facet values returned (the most frequent); the other facets are complete.
+pub const MAX_COMPANY_FACETS: usize = 300;
+/// Indexing memory budget, shared by the writer's threads.
+const WRITER_BUDGET: usize = 96 * 1024 * 1024;
+
+pub struct SearchIndex {
+    dir: PathBuf,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    generation: AtomicU64,
+}
+
+fn idx_err(e: tantivy::TantivyError) -> Error {
+    Error::Index(e)
+}
 
 impl SearchIndex {
-    pub fn open(_dir: &Path) -> Result<(SearchIndex, IndexState)> {
+    /// Opens (or creates, or recreates) the index in `dir`.
+    pub fn open(dir: &Path) -> Result<(SearchIndex, IndexState)> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = build_schema();
+        let opened =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| try_open(dir, &schema)))
+                .unwrap_or_else(
+                    |_| Err("the index could not be read (panic while opening)".into()),
+                );
+        let (index, state) = match opened {
+            Ok((index, generation)) => (index, IndexState::Ready { generation }),
+            Err(reason) => {
+                tracing::info!(dir = %dir.display(), %reason, "recreating the search index");
+                (create(dir, &schema)?, IndexState::Recreated { reason })
+            }
+        };
+        let generation = match &state {
+            IndexState::Ready { generation } => *generation,
+            IndexState::Recreated { .. } => 0,
+        };
+        index.tokenizers().register(TEXT_TOKENIZER, analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(idx_err)?;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let writer = index
+            .writer_with_num_threads(threads, WRITER_BUDGET)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::InUse(dir.to_path_buf()),
+                e => Error::Index(e),
+            })?;
         Ok((
-            SearchIndex {},
-            IndexState::Recreated {
-                reason: "not implemented".into(),
+            SearchIndex {
+                dir: dir.to_path_buf(),
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                analyzer: analyzer(),
+                generation: AtomicU64::new(generation),
             },
+            state,
         ))
     }
+
+    fn writer(&self) -> MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Adds or replaces documents (by id). Not visible until `commit`.
-    pub fn upsert(&self, _docs: Vec<IndexDoc>) -> Result<()> {
+    pub fn upsert(&self, docs: Vec<IndexDoc>) -> Result<()> {
+        let w = self.writer();
+        for d in &docs {
+            w.delete_term(Term::from_field_u64(self.fields.id, d.id as u64));
+            w.add_document(to_document(&self.fields, d))
+                .map_err(idx_err)?;
+        }
         Ok(())
     }
+
     /// Removes documents by id. Not visible until `commit`.
-    pub fn delete(&self, _ids: &[CaseStudyId]) -> Result<()> {
+    pub fn delete(&self, ids: &[CaseStudyId]) -> Result<()> {
+        let w = self.writer();
+        for &id in ids {
+            w.delete_term(Term::from_field_u64(self.fields.id, id as u64));
+        }
         Ok(())
     }
+
     /// Removes every document. Not visible until `commit`.
     pub fn clear(&self) -> Result<()> {
+        self.writer().delete_all_documents().map_err(idx_err)?;
         Ok(())
     }
+
     /// Commits pending changes stamped with `generation`, then reloads the reader.
-    pub fn commit(&self, _generation: u64) -> Result<()> {
+    pub fn commit(&self, generation: u64) -> Result<()> {
+        {
+            let mut w = self.writer();
+            let mut pc = w.prepare_commit().map_err(idx_err)?;
+            pc.set_payload(&generation.to_string());
+            pc.commit().map_err(idx_err)?;
+        }
+        self.reader.reload().map_err(idx_err)?;
+        self.generation.store(generation, Ordering::SeqCst);
         Ok(())
     }
-    pub fn num_docs(&self) -> u64 {
-        0
+
+    /// The generation stamp of the last commit (0 for a new index).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
-    pub fn search(&self, _req: &SearchRequest) -> Result<SearchResponse> {
-        Ok(SearchResponse::default())
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The folder the index lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Blocks until background segment merges are done (for benchmarks and tests; searches
+    /// are correct either way, merges only make them faster).
+    pub fn wait_merges(self) -> Result<()> {
+        let w = self.writer.into_inner().unwrap_or_else(|p| p.into_inner());
+        w.wait_merging_threads().map_err(idx_err)
+    }
+
+    /// Runs a search. The query never fails to parse (see [`query`]).
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let t0 = Instant::now();
+        let searcher = self.reader.searcher();
+        let mut an = self.analyzer.clone();
+        let pq = query::parse(&req.query, &mut an);
+        let spec = filter_spec(req);
+        let limit = req.page.limit.min(MAX_LIMIT) as usize;
+        let offset = req.page.offset.min(MAX_OFFSET) as usize;
+        let mut run = self.run(&searcher, &pq, &spec, req.sort, offset + limit)?;
+        let mut corrected_query = None;
+        if run.fruit.total < FEW_HITS && !pq.groups.is_empty() {
+            let q = query::truncate(&req.query);
+            if let Some(corrected) = plan::correct(&searcher, &self.fields, &pq, q) {
+                let pq2 = query::parse(&corrected, &mut an);
+                let run2 = self.run(&searcher, &pq2, &spec, req.sort, offset + limit)?;
+                if run2.fruit.total > run.fruit.total {
+                    run = run2;
+                    corrected_query = Some(corrected.trim().to_string());
+                }
+            }
+        }
+        let hits = self.hits(&searcher, &run, offset)?;
+        let facets = to_facets(run.fruit.facets);
+        Ok(SearchResponse {
+            total: run.fruit.total,
+            took_ms: t0.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets,
+            corrected_query,
+        })
+    }
+
+    fn run(
+        &self,
+        searcher: &Searcher,
+        pq: &query::ParsedQuery,
+        spec: &FilterSpec,
+        sort: Sort,
+        k: usize,
+    ) -> Result<Run> {
+        let plan = plan::build(searcher, &self.fields, pq);
+        let sort = match sort {
+            Sort::Relevance if !plan.has_text => Sort::Newest,
+            s => s,
+        };
+        let collector = SearchCollector {
+            filters: spec,
+            sort,
+            k,
+            scoring: sort == Sort::Relevance,
+            facets: true,
+        };
+        let fruit = searcher.search(&*plan.query, &collector).map_err(idx_err)?;
+        Ok(Run { fruit, plan })
+    }
+
+    fn hits(&self, searcher: &Searcher, run: &Run, offset: usize) -> Result<Vec<SearchHit>> {
+        let f = &self.fields;
+        let page = run.fruit.top.get(offset..).unwrap_or(&[]);
+        if page.is_empty() {
+            return Ok(Vec::new());
+        }
+        let body_hl = snippet::Highlighter::new(
+            plan::highlight_weights(searcher, f.body, &run.plan.highlight),
+            self.analyzer.clone(),
+            f.body,
+        );
+        let summary_hl = snippet::Highlighter::new(
+            plan::highlight_weights(searcher, f.summary, &run.plan.highlight),
+            self.analyzer.clone(),
+            f.summary,
+        );
+        let mut hits = Vec::with_capacity(page.len());
+        for r in page {
+            let doc: TantivyDocument = searcher.doc(r.doc).map_err(idx_err)?;
+            let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+            let body = text(f.body).unwrap_or("");
+            let summary = text(f.summary).unwrap_or("");
+            let snippet = if body_hl.has_terms() {
+                body_hl
+                    .snippet(body)
+                    .or_else(|| summary_hl.snippet(summary))
+                    .unwrap_or_else(|| {
+                        snippet::lead(if summary.is_empty() { body } else { summary })
+                    })
+            } else {
+                snippet::lead(if summary.is_empty() { body } else { summary })
+            };
+            hits.push(SearchHit {
+                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(r.id) as CaseStudyId,
+                slug: text(f.slug).unwrap_or("").to_string(),
+                title: text(f.title).unwrap_or("").to_string(),
+                company: text(f.company).map(str::to_string),
+                year: doc
+                    .get_first(f.year)
+                    .and_then(|v| v.as_i64())
+                    .and_then(|y| i32::try_from(y).ok()),
+                industry: text(f.industry).map(str::to_string),
+                score: r.score,
+                snippet,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+struct Run {
+    fruit: collect::Fruit,
+    plan: plan::Plan,
+}
+
+fn filter_spec(req: &SearchRequest) -> FilterSpec {
+    let f = &req.filters;
+    let norm = |v: &[String], canon: fn(&str) -> Option<String>| {
+        let mut v: Vec<String> = v
+            .iter()
+            .filter_map(|s| canon(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    FilterSpec {
+        tags: norm(&f.tags, crate::taxonomy::canonical_tag),
+        tag_mode: f.tag_mode,
+        industries: norm(&f.industries, crate::taxonomy::canonical_industry),
+        companies: norm(&f.companies, |s| Some(s.trim().to_lowercase())),
+        year_from: f.year_from.map(i64::from),
+        year_to: f.year_to.map(i64::from),
+    }
+}
+
+fn to_facets(f: collect::FacetFruit) -> Facets {
+    let mut company: Vec<(String, u64)> = f.company.into_iter().collect();
+    if company.len() > MAX_COMPANY_FACETS {
+        company.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        company.truncate(MAX_COMPANY_FACETS);
+    }
+    Facets {
+        tags: f.tags.into_iter().collect(),
+        industry: f.industry.into_iter().collect(),
+        year: f
+            .year
+            .into_iter()
+            .map(|(y, n)| (y.to_string(), n))
+            .collect(),
+        company: company.into_iter().collect(),
+    }
+}
+
+/// Opens an existing index if it is sound; the reason to recreate it otherwise.
+fn try_open(dir: &Path, schema: &Schema) -> std::result::Result<(Index, u64), String> {
+    let meta = dir.join("meta.json");
+    let stamp = match std::fs::read_to_string(dir.join(VERSION_FILE)) {
+        Ok(s) => s,
+        Err(_) if !meta.exists() => return Err("no index yet".into()),
+        Err(e) => return Err(format!("no schema version stamp ({e})")),
+    };
+    match stamp.trim().parse::<u32>() {
+        Ok(v) if v == SCHEMA_VERSION => {}
+        Ok(v) => {
+            return Err(format!(
+                "schema version {v}, this version uses {SCHEMA_VERSION}"
+            ))
+        }
+        Err(_) => {
+            return Err(format!(
+                "unreadable schema version stamp {:?}",
+                stamp.trim()
+            ))
+        }
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| format!("unreadable index: {e}"))?;
+    if &index.schema() != schema {
+        return Err("the index's schema differs from this version's".into());
+    }
+    let metas = index
+        .searchable_segment_metas()
+        .map_err(|e| format!("unreadable index metadata: {e}"))?;
+    for m in &metas {
+        let mut components = vec![
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+        ];
+        if m.has_deletes() {
+            components.push(SegmentComponent::Delete);
+        }
+        for file in components.into_iter().map(|c| m.relative_path(c)) {
+            if !dir.join(&file).exists() {
+                return Err(format!("segment file {} is missing", file.display()));
+            }
+        }
+    }
+    let corrupt = index
+        .validate_checksum()
+        .map_err(|e| format!("checksum validation failed: {e}"))?;
+    if !corrupt.is_empty() {
+        let mut names: Vec<String> = corrupt.iter().map(|p| p.display().to_string()).collect();
+        names.sort();
+        return Err(format!("corrupt index files: {}", names.join(", ")));
+    }
+    index.tokenizers().register(TEXT_TOKENIZER, analyzer());
+    // Opening a reader opens every segment's components.
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e: tantivy::TantivyError| format!("unreadable segments: {e}"))?;
+    drop(reader);
+    let generation = index
+        .load_metas()
+        .map_err(|e| format!("unreadable index metadata: {e}"))?
+        .payload
+        .and_then(|p| p.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    Ok((index, generation))
+}
+
+/// Wipes `dir` (files only) and creates an empty index stamped with [`SCHEMA_VERSION`].
+fn create(dir: &Path, schema: &Schema) -> Result<Index> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().map(|t| !t.is_dir()).unwrap_or(true) {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    let index = Index::create_in_dir(dir, schema.clone()).map_err(idx_err)?;
+    let version = dir.join(VERSION_FILE);
+    std::fs::write(&version, format!("{SCHEMA_VERSION}\n")).map_err(|e| Error::io(&version, e))?;
+    Ok(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn search_index_is_send_and_sync() {
+        assert_send_sync::<SearchIndex>();
     }
 }

@@ -132,6 +132,16 @@ pub fn sources_of(conn: &Connection, id: CaseStudyId) -> Result<Vec<StoredSource
     Ok(out)
 }
 
+/// The slugs the sources of a case study name themselves (front matter, records).
+pub fn source_slugs(conn: &Connection, id: CaseStudyId) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT json_extract(parsed, '$.slug') FROM sources
+         WHERE case_study_id = ?1 AND json_extract(parsed, '$.slug') IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Creates an empty case study row to attach sources to; `write_case_study` fills it.
 pub fn create_case_study(conn: &Connection) -> Result<CaseStudyId> {
     let now = now_ms();

@@ -2,5 +2,13 @@
 
 /**
  * Counts of hits per facet value, over the whole hit set (not just the page).
+ *
+ * Counts honour the query and the filters, except that a sidebar filter does not narrow its
+ * own facet where the filter is "any of" ("disjunctive faceting"): the industry, company and
+ * year counts ignore the industry, company and year filters respectively (so the sidebar
+ * shows what picking another value would add), and the tag counts ignore the tag filter in
+ * [`TagMode::Any`]. In [`TagMode::All`] tag counts are among the hits (picking a tag
+ * narrows). Restrictions typed in the query (`tag:`, `year:`…) always apply. `company`
+ * holds at most the 300 most frequent companies; the other facets are complete.
  */
 export type Facets = { tags: Record<string, number>, industry: Record<string, number>, year: Record<string, number>, company: Record<string, number>, };

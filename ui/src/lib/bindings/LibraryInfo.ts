@@ -2,6 +2,6 @@
 import type { Stats } from "./Stats";
 
 /**
- * Where the library lives and what is in it (status bar, empty state).
+ * What is in the library (status bar, empty state). No path: the UI never sees one.
  */
-export type LibraryInfo = { path: string, stats: Stats, };
+export type LibraryInfo = { stats: Stats, };

@@ -3,7 +3,7 @@
 /**
  * Library-wide numbers: `casebook stats`.
  */
-export type Stats = { case_studies: bigint, sources: bigint, companies: bigint, tags: bigint, year_min: number | null, year_max: number | null, 
+export type Stats = { case_studies: number, sources: number, companies: number, tags: number, year_min: number | null, year_max: number | null, 
 /**
  * Bytes on disk (database + index).
  */
@@ -11,4 +11,4 @@ disk_bytes: number,
 /**
  * Documents in the search index (equals `case_studies` when consistent).
  */
-indexed: bigint, };
+indexed: number, };

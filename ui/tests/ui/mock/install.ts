@@ -184,7 +184,6 @@ function install() {
         case "library_info": {
           const years = control.docs.map((x) => x.year ?? 0).filter(Boolean);
           return {
-            path: "/home/test/.local/share/casebook/library",
             stats: {
               case_studies: control.docs.length,
               sources: control.docs.length,
@@ -201,7 +200,7 @@ function install() {
           return {
             groups: [
               {
-                id: "use_case",
+                group: "use_case",
                 name: "Use cases",
                 tags: [
                   { slug: "customer-support", name: "Customer support" },
@@ -211,7 +210,7 @@ function install() {
                 ],
               },
               {
-                id: "technique",
+                group: "technique",
                 name: "Techniques",
                 tags: [
                   { slug: "rag", name: "RAG" },
@@ -222,9 +221,9 @@ function install() {
                   { slug: "guardrails", name: "Guardrails" },
                 ],
               },
-              { id: "tool", name: "Tools", tags: [{ slug: "pytorch", name: "PyTorch" }] },
+              { group: "tool", name: "Tools", tags: [{ slug: "pytorch", name: "PyTorch" }] },
               {
-                id: "provider",
+                group: "provider",
                 name: "Providers",
                 tags: [
                   { slug: "openai", name: "OpenAI" },

@@ -1,0 +1,375 @@
+//! From a parsed query to a tantivy query (expanding prefixes against the term dictionary),
+//! and typo correction against the term dictionary.
+
+use super::query::{Clause, Item, ParsedQuery};
+use super::schema::Fields;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+/// Most terms a prefix expands to (the most frequent are kept).
+const MAX_PREFIX_TERMS: usize = 50;
+/// Most dictionary terms scanned for a prefix.
+const MAX_PREFIX_SCAN: usize = 20_000;
+
+pub struct Plan {
+    pub query: Box<dyn Query>,
+    /// Analysed terms to highlight.
+    pub highlight: Vec<String>,
+    /// Whether any positive clause is free text (else relevance means nothing).
+    pub has_text: bool,
+}
+
+pub fn build(searcher: &Searcher, f: &Fields, pq: &ParsedQuery) -> Plan {
+    let mut highlight = Vec::new();
+    let mut has_text = false;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for group in &pq.groups {
+        let mut qs: Vec<Box<dyn Query>> = group
+            .iter()
+            .map(|it| {
+                has_text |= matches!(it.clause, Clause::Text { .. } | Clause::Prefix { .. });
+                item_query(searcher, f, it, Some(&mut highlight))
+            })
+            .collect();
+        let q = if qs.len() == 1 {
+            qs.pop().expect("one")
+        } else {
+            Box::new(BooleanQuery::new(
+                qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+            ))
+        };
+        clauses.push((Occur::Must, q));
+    }
+    for it in &pq.excluded {
+        clauses.push((Occur::MustNot, item_query(searcher, f, it, None)));
+    }
+    let query: Box<dyn Query> = if clauses.is_empty() {
+        Box::new(AllQuery)
+    } else {
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    };
+    highlight.sort();
+    highlight.dedup();
+    Plan {
+        query,
+        highlight,
+        has_text,
+    }
+}
+
+fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn term_q(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if boost == 1.0 {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+fn item_query(
+    searcher: &Searcher,
+    f: &Fields,
+    it: &Item,
+    highlight: Option<&mut Vec<String>>,
+) -> Box<dyn Query> {
+    match &it.clause {
+        Clause::Text {
+            scope,
+            tokens,
+            joined,
+            ..
+        } => {
+            if let Some(h) = highlight {
+                h.extend(tokens.iter().map(|t| t.text.clone()));
+                h.extend(joined.iter().cloned());
+            }
+            let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, boost) in scope.fields(f) {
+                let q: Box<dyn Query> = if tokens.len() == 1 {
+                    term_q(field, &tokens[0].text)
+                } else {
+                    Box::new(PhraseQuery::new_with_offset(
+                        tokens
+                            .iter()
+                            .map(|t| (t.pos, Term::from_field_text(field, &t.text)))
+                            .collect(),
+                    ))
+                };
+                shoulds.push((Occur::Should, boosted(q, boost)));
+                if let Some(j) = joined {
+                    shoulds.push((Occur::Should, boosted(term_q(field, j), boost)));
+                }
+            }
+            Box::new(BooleanQuery::new(shoulds))
+        }
+        Clause::Prefix { scope, prefix } => {
+            let fields = scope.fields(f);
+            let plain: Vec<Field> = fields.iter().map(|(f, _)| *f).collect();
+            let terms = expand_prefix(searcher, &plain, prefix);
+            if terms.is_empty() {
+                return Box::new(EmptyQuery);
+            }
+            if let Some(h) = highlight {
+                h.extend(terms.iter().take(10).cloned());
+            }
+            let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, boost) in fields {
+                for t in &terms {
+                    shoulds.push((Occur::Should, boosted(term_q(field, t), boost)));
+                }
+            }
+            Box::new(BooleanQuery::new(shoulds))
+        }
+        Clause::Tag(t) => filter(Box::new(TermQuery::new(
+            Term::from_field_text(f.tags, t),
+            IndexRecordOption::Basic,
+        ))),
+        Clause::Industry(t) => filter(Box::new(TermQuery::new(
+            Term::from_field_text(f.industry, t),
+            IndexRecordOption::Basic,
+        ))),
+        Clause::Year { from, to } => {
+            let b = |v: &Option<i64>| match v {
+                Some(y) => Bound::Included(Term::from_field_i64(f.year, *y)),
+                None => Bound::Unbounded,
+            };
+            filter(Box::new(RangeQuery::new(b(from), b(to))))
+        }
+    }
+}
+
+/// The terms of `fields` starting with `prefix`, most frequent first.
+fn expand_prefix(searcher: &Searcher, fields: &[Field], prefix: &str) -> Vec<String> {
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xff);
+    let mut df: HashMap<Vec<u8>, u64> = HashMap::new();
+    let mut scanned = 0;
+    'outer: for seg in searcher.segment_readers() {
+        for &field in fields {
+            let Ok(inv) = seg.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inv
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .lt(&upper)
+                .into_stream()
+            else {
+                continue;
+            };
+            while stream.advance() {
+                *df.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
+                scanned += 1;
+                if scanned >= MAX_PREFIX_SCAN {
+                    break 'outer;
+                }
+            }
+        }
+    }
+    let mut v: Vec<(Vec<u8>, u64)> = df.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter()
+        .take(MAX_PREFIX_TERMS)
+        .filter_map(|(k, _)| String::from_utf8(k).ok())
+        .collect()
+}
+
+/// Weights for highlighting: rarer terms weigh more.
+pub fn highlight_weights(
+    searcher: &Searcher,
+    field: Field,
+    terms: &[String],
+) -> BTreeMap<String, f32> {
+    terms
+        .iter()
+        .map(|t| {
+            let df = searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0);
+            (t.clone(), 1.0 / (1.0 + df as f32))
+        })
+        .collect()
+}
+
+/// Documents with the term in any of the fields.
+fn doc_freq(searcher: &Searcher, fields: &[(Field, f32)], text: &str) -> u64 {
+    fields
+        .iter()
+        .map(|(f, _)| {
+            searcher
+                .doc_freq(&Term::from_field_text(*f, text))
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+/// The query string with misspelt words (analysed term in no document) replaced by the
+/// closest frequent term of the dictionary, or `None` when there is nothing to correct.
+/// Quoted phrases, numbers and words shorter than four letters are left alone.
+pub fn correct(searcher: &Searcher, f: &Fields, pq: &ParsedQuery, query: &str) -> Option<String> {
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for it in pq.positive() {
+        let Clause::Text {
+            scope,
+            tokens,
+            quoted: false,
+            ..
+        } = &it.clause
+        else {
+            continue;
+        };
+        let fields = scope.fields(f);
+        for tok in tokens {
+            let Some(surface) = query.get(tok.from..tok.to) else {
+                continue;
+            };
+            let len = surface.chars().count();
+            if len < 4 || surface.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if doc_freq(searcher, &fields, &tok.text) > 0 {
+                continue;
+            }
+            let distance = if len >= 8 { 2 } else { 1 };
+            if let Some(best) = best_correction(searcher, &fields, &tok.text, distance) {
+                edits.push((tok.from, tok.to, surface_form(surface, &tok.text, &best)));
+            }
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(query.len());
+    let mut at = 0;
+    for (a, b, w) in edits {
+        if a < at {
+            continue;
+        }
+        out.push_str(&query[at..a]);
+        out.push_str(&w);
+        at = b;
+    }
+    out.push_str(&query[at..]);
+    Some(out)
+}
+
+/// The corrected word as a user would write it: the stem's correction plus the word's own
+/// ending (`retreival` → stem `retreiv` → `retriev` + `al`).
+fn surface_form(surface: &str, stem: &str, corrected: &str) -> String {
+    let lower = surface.to_lowercase();
+    match lower.strip_prefix(stem) {
+        Some(rest) => format!("{corrected}{rest}"),
+        None => corrected.to_string(),
+    }
+}
+
+fn best_correction(
+    searcher: &Searcher,
+    fields: &[(Field, f32)],
+    term: &str,
+    distance: u8,
+) -> Option<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    for seg in searcher.segment_readers() {
+        for (field, _) in fields {
+            let Ok(automaton) =
+                FuzzyTermQuery::new(Term::from_field_text(*field, term), distance, true)
+                    .automaton()
+            else {
+                continue;
+            };
+            let Ok(inv) = seg.inverted_index(*field) else {
+                continue;
+            };
+            let Ok(mut stream) = inv.terms().search(automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(s) = std::str::from_utf8(stream.key()) {
+                    candidates.push(s.to_string());
+                }
+                if candidates.len() > 500 {
+                    break;
+                }
+            }
+        }
+    }
+    candidates.sort();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .filter(|c| c.chars().count() >= 2)
+        .map(|c| {
+            let d = damerau(term, &c);
+            let df = doc_freq(searcher, fields, &c);
+            (d, std::cmp::Reverse(df), c)
+        })
+        .filter(|(_, df, _)| df.0 > 0)
+        .min()
+        .map(|(_, _, c)| c)
+}
+
+/// Optimal-string-alignment distance (a transposition counts one).
+pub fn damerau(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damerau_counts_transpositions_once() {
+        assert_eq!(damerau("retreiv", "retriev"), 1);
+        assert_eq!(damerau("agnet", "agent"), 1);
+        assert_eq!(damerau("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn surface_keeps_the_ending() {
+        assert_eq!(surface_form("Retreival", "retreiv", "retriev"), "retrieval");
+        assert_eq!(surface_form("xyz", "abc", "abd"), "abd");
+    }
+}

@@ -1,0 +1,168 @@
+//! The index's schema, its version stamp, its text analyser, and how an [`IndexDoc`] becomes
+//! a tantivy document.
+
+use super::IndexDoc;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::TantivyDocument;
+
+/// Bump whenever the schema, the analyser or the meaning of a field changes: an index stamped
+/// with another version is recreated (and refilled from SQLite) on open.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Name under which [`analyzer`] is registered on the index.
+pub const TEXT_TOKENIZER: &str = "casebook_en";
+
+/// The analyser of every full-text field and of the query's words: split on anything that is
+/// not a letter or digit, drop absurdly long tokens, lower-case, fold accents to ASCII, and
+/// stem English (`agents` → `agent`, `fine-tuned`/`fine-tuning` → `fine tune`).
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The analysed tokens of `text`, with their byte offsets in it.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.text.clone(), t.offset_from, t.offset_to));
+    }
+    out
+}
+
+/// The fields, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Case-study id: u64 indexed (delete by term), fast (tie-breaks), stored.
+    pub id: Field,
+    pub slug: Field,
+    /// Full text, stored for hits.
+    pub title: Field,
+    /// Lower-cased title for sorting (fast str column).
+    pub title_key: Field,
+    /// Full text, stored for hits.
+    pub company: Field,
+    /// The company as written, fast (facet counts).
+    pub company_facet: Field,
+    /// The company lower-cased, fast (case-insensitive filter).
+    pub company_lc: Field,
+    /// Canonical industry slug: indexed raw, fast, stored.
+    pub industry: Field,
+    /// i64: indexed (ranges), fast (filters, facets, sort), stored.
+    pub year: Field,
+    pub summary: Field,
+    pub body: Field,
+    /// Canonical tag slugs, multi-valued: indexed raw, fast.
+    pub tags: Field,
+}
+
+pub const F_ID: &str = "id";
+pub const F_TITLE_KEY: &str = "title_key";
+pub const F_COMPANY_FACET: &str = "company_facet";
+pub const F_COMPANY_LC: &str = "company_lc";
+pub const F_INDUSTRY: &str = "industry";
+pub const F_YEAR: &str = "year";
+pub const F_TAGS: &str = "tags";
+
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text_stored = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TEXT_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fast_str = TextOptions::default().set_fast("raw");
+    let fields = Fields {
+        id: b.add_u64_field(
+            F_ID,
+            NumericOptions::default()
+                .set_indexed()
+                .set_fast()
+                .set_stored(),
+        ),
+        slug: b.add_text_field("slug", STORED),
+        title: b.add_text_field("title", text_stored.clone()),
+        title_key: b.add_text_field(F_TITLE_KEY, fast_str.clone()),
+        company: b.add_text_field("company", text_stored.clone()),
+        company_facet: b.add_text_field(F_COMPANY_FACET, fast_str.clone()),
+        company_lc: b.add_text_field(F_COMPANY_LC, fast_str),
+        industry: b.add_text_field(F_INDUSTRY, STRING | FAST | STORED),
+        year: b.add_i64_field(
+            F_YEAR,
+            NumericOptions::default()
+                .set_indexed()
+                .set_fast()
+                .set_stored(),
+        ),
+        summary: b.add_text_field("summary", text_stored.clone()),
+        body: b.add_text_field("body", text_stored),
+        tags: b.add_text_field(F_TAGS, STRING | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// The key titles sort by: lower-cased, leading punctuation dropped (`"Foo"` sorts under f).
+pub fn title_key(title: &str) -> String {
+    title
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+pub fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(f.id, d.id as u64);
+    doc.add_text(f.slug, &d.slug);
+    doc.add_text(f.title, &d.title);
+    doc.add_text(f.title_key, title_key(&d.title));
+    if let Some(c) = d
+        .company
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        doc.add_text(f.company, c);
+        doc.add_text(f.company_facet, c);
+        doc.add_text(f.company_lc, c.to_lowercase());
+    }
+    if let Some(i) = d
+        .industry
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        doc.add_text(f.industry, i);
+    }
+    if let Some(y) = d.year {
+        doc.add_i64(f.year, y as i64);
+    }
+    if let Some(s) = d.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        doc.add_text(f.summary, s);
+    }
+    doc.add_text(f.body, &d.body_text);
+    let mut tags: Vec<&str> = d
+        .tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    for t in tags {
+        doc.add_text(f.tags, t);
+    }
+    doc
+}

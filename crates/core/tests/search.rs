@@ -1,0 +1,790 @@
+//! The search index end to end: small indexes in temp dirs from hand-made documents.
+
+use casebook_core::index::{IndexDoc, IndexState, SearchIndex, VERSION_FILE};
+use casebook_core::{Filters, Page, SearchRequest, SearchResponse, Sort, TagMode};
+use std::collections::BTreeMap;
+
+fn doc(
+    id: i64,
+    title: &str,
+    company: &str,
+    industry: &str,
+    year: i32,
+    tags: &[&str],
+    body: &str,
+) -> IndexDoc {
+    IndexDoc {
+        id,
+        slug: format!("case-{id}"),
+        title: title.to_string(),
+        company: (!company.is_empty()).then(|| company.to_string()),
+        industry: (!industry.is_empty()).then(|| industry.to_string()),
+        year: (year > 0).then_some(year),
+        summary: Some(format!("Summary of case {id}: {title}.")),
+        body_text: body.to_string(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+fn corpus() -> Vec<IndexDoc> {
+    vec![
+        doc(1, "Scaling RAG at Acme", "Acme Corp", "tech", 2023, &["rag", "embeddings"],
+            "Acme built a retrieval augmented generation system with a vector database. Retrieval quality mattered."),
+        doc(2, "Fine-tuning Llama for support", "Globex", "finance", 2024, &["fine-tuning", "chatbot"],
+            "Globex fine-tuned an open model. The fine tuning pipeline used LoRA adapters on customer support tickets."),
+        doc(3, "Agents in production", "Initech", "tech", 2025, &["agents", "monitoring"],
+            "Initech deployed agents with monitoring and guardrails. Agent traces were evaluated daily."),
+        doc(4, "Evaluation of chatbots", "Umbrella", "healthcare", 2022, &["evals", "chatbot"],
+            "Umbrella evaluated chatbots with LLM-as-judge. Finetuning was not needed; prompts sufficed. rag is mentioned once."),
+        doc(5, "Cost optimisation with caching", "Acme Corp", "tech", 2024, &["cost-optimization", "rag"],
+            "Semantic caching cut inference cost. The retrieval layer was also cached <script>alert(1)</script> safely."),
+        doc(6, "Document processing pipeline", "Hooli", "legal", 2023, &["document-processing"],
+            "Hooli extracts clauses from contracts. Mentions Acme as a competitor. Vector search over clauses."),
+        doc(7, "Zebra voice assistant", "Stark Industries", "media-entertainment", 0, &["speech"],
+            "A voice assistant for fans, with speech recognition and text to speech."),
+    ]
+}
+
+fn build(docs: Vec<IndexDoc>) -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let (idx, state) = SearchIndex::open(dir.path()).unwrap();
+    assert!(matches!(state, IndexState::Recreated { .. }));
+    idx.upsert(docs).unwrap();
+    idx.commit(1).unwrap();
+    (dir, idx)
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest {
+        query: q.to_string(),
+        ..Default::default()
+    }
+}
+
+fn ids(r: &SearchResponse) -> Vec<i64> {
+    r.hits.iter().map(|h| h.id).collect()
+}
+
+fn sorted_ids(r: &SearchResponse) -> Vec<i64> {
+    let mut v = ids(r);
+    v.sort();
+    v
+}
+
+fn search(idx: &SearchIndex, q: &str) -> SearchResponse {
+    idx.search(&req(q)).unwrap()
+}
+
+#[test]
+fn bm25_title_boost_ranks_title_matches_first() {
+    let (_d, idx) = build(corpus());
+    // "acme" is in the title of 1, company of 1 and 5, body of 1 and 6.
+    let r = search(&idx, "acme");
+    assert_eq!(r.total, 3);
+    assert_eq!(
+        ids(&r)[0],
+        1,
+        "title + company + body match ranks first: {:?}",
+        ids(&r)
+    );
+    assert_eq!(
+        *ids(&r).last().unwrap(),
+        6,
+        "body-only match ranks last: {:?}",
+        ids(&r)
+    );
+    assert!(r.hits[0].score > r.hits[2].score);
+}
+
+#[test]
+fn bare_words_are_anded() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "retrieval cached")), vec![5]);
+    assert_eq!(search(&idx, "retrieval zebra").total, 0);
+}
+
+#[test]
+fn stemming_matches_word_forms() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "agent")), vec![3]);
+    assert_eq!(sorted_ids(&search(&idx, "chatbot")), vec![4]);
+    assert_eq!(sorted_ids(&search(&idx, "evaluating")), vec![3, 4]);
+}
+
+#[test]
+fn phrases() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "\"vector database\"")), vec![1]);
+    assert_eq!(sorted_ids(&search(&idx, "\"vector search\"")), vec![6]);
+    // The words are in 1 but not adjacent in that order.
+    assert_eq!(search(&idx, "\"database vector\"").total, 0);
+}
+
+#[test]
+fn exclusion() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "retrieval -cached")), vec![1]);
+    assert_eq!(
+        sorted_ids(&search(&idx, "vector -\"vector database\"")),
+        vec![6]
+    );
+    // Only exclusions: everything else.
+    assert_eq!(search(&idx, "-acme").total, 4);
+}
+
+#[test]
+fn or_between_terms() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "zebra OR guardrails")), vec![3, 7]);
+    assert_eq!(
+        sorted_ids(&search(&idx, "agents zebra OR guardrails")),
+        vec![3]
+    );
+}
+
+#[test]
+fn prefix() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "guardr*")), vec![3]);
+    assert_eq!(sorted_ids(&search(&idx, "contra*")), vec![6]);
+    assert_eq!(search(&idx, "qqqzz*").total, 0);
+}
+
+#[test]
+fn field_prefixes() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "title:acme")), vec![1]);
+    assert_eq!(sorted_ids(&search(&idx, "company:acme")), vec![1, 5]);
+    assert_eq!(
+        sorted_ids(&search(&idx, "company:\"Acme Corp\"")),
+        vec![1, 5]
+    );
+    assert_eq!(
+        sorted_ids(&search(&idx, "company:\"Stark Industries\"")),
+        vec![7]
+    );
+    assert_eq!(sorted_ids(&search(&idx, "tag:rag")), vec![1, 5]);
+    assert_eq!(sorted_ids(&search(&idx, "tag:fine_tuning")), vec![2]);
+    assert_eq!(sorted_ids(&search(&idx, "tag:Fine-Tuning")), vec![2]);
+    assert_eq!(sorted_ids(&search(&idx, "industry:finance")), vec![2]);
+    assert_eq!(
+        sorted_ids(&search(&idx, "industry:tech retrieval")),
+        vec![1, 5]
+    );
+    assert_eq!(sorted_ids(&search(&idx, "year:2023")), vec![1, 6]);
+    assert_eq!(sorted_ids(&search(&idx, "title:pipeline")), vec![6]);
+}
+
+#[test]
+fn year_ranges() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(
+        sorted_ids(&search(&idx, "year:2023..2024")),
+        vec![1, 2, 5, 6]
+    );
+    assert_eq!(sorted_ids(&search(&idx, "year:2024..")), vec![2, 3, 5]);
+    assert_eq!(sorted_ids(&search(&idx, "year:..2022")), vec![4]);
+    assert_eq!(sorted_ids(&search(&idx, "year:2024-2025")), vec![2, 3, 5]);
+}
+
+#[test]
+fn hyphenated_words() {
+    let (_d, idx) = build(corpus());
+    // "fine-tuning" (title 2), "fine-tuned", "fine tuning" (body 2), "Finetuning" (body 4).
+    assert_eq!(sorted_ids(&search(&idx, "fine-tuning")), vec![2, 4]);
+    assert_eq!(sorted_ids(&search(&idx, "\"fine tuning\"")), vec![2]);
+    assert_eq!(sorted_ids(&search(&idx, "llm-as-judge")), vec![4]);
+}
+
+#[test]
+fn typo_fallback_sets_corrected_query() {
+    let (_d, idx) = build(corpus());
+    let r = search(&idx, "retreival");
+    assert_eq!(r.corrected_query.as_deref(), Some("retrieval"));
+    assert_eq!(sorted_ids(&r), vec![1, 5]);
+    let r = search(&idx, "guardrials agents");
+    assert_eq!(r.corrected_query.as_deref(), Some("guardrails agents"));
+    assert_eq!(sorted_ids(&r), vec![3]);
+}
+
+#[test]
+fn typo_fallback_does_not_fire_on_good_exact_results() {
+    let (_d, idx) = build(corpus());
+    // "speech" exists; its neighbours must not be mixed in.
+    let r = search(&idx, "retrieval");
+    assert_eq!(r.corrected_query, None);
+    assert_eq!(sorted_ids(&r), vec![1, 5]);
+    // Known words with no result are not "corrected" either.
+    let r = search(&idx, "zebra guardrails");
+    assert_eq!(r.total, 0);
+    assert_eq!(r.corrected_query, None);
+    // Gibberish has no correction.
+    let r = search(&idx, "xqzvwk");
+    assert_eq!(r.total, 0);
+    assert_eq!(r.corrected_query, None);
+}
+
+#[test]
+fn filters_tags_all_and_any() {
+    let (_d, idx) = build(corpus());
+    let mut r = req("");
+    r.filters.tags = vec!["rag".into(), "embeddings".into()];
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![1]);
+    r.filters.tag_mode = TagMode::Any;
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![1, 5]);
+    r.filters.tags = vec!["chatbot".into(), "speech".into()];
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![2, 4, 7]);
+    r.filters.tag_mode = TagMode::All;
+    assert_eq!(idx.search(&r).unwrap().total, 0);
+    r.filters.tags = vec!["fine_tuning".into()];
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![2]);
+}
+
+#[test]
+fn filters_industry_company_year() {
+    let (_d, idx) = build(corpus());
+    let mut r = req("");
+    r.filters.industries = vec!["tech".into(), "legal".into()];
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![1, 3, 5, 6]);
+    r.filters.companies = vec!["acme corp".into()];
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![1, 5]);
+    r.filters.year_from = Some(2024);
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![5]);
+    // With a query, filters combine with it.
+    let mut r = req("retrieval");
+    r.filters.year_to = Some(2023);
+    assert_eq!(sorted_ids(&idx.search(&r).unwrap()), vec![1]);
+    // Year filters exclude documents without a year.
+    let mut r = req("");
+    r.filters.year_from = Some(1900);
+    assert_eq!(idx.search(&r).unwrap().total, 6);
+}
+
+/// Brute-force facet counts with the documented semantics.
+fn brute_facets(
+    docs: &[IndexDoc],
+    matches: &dyn Fn(&IndexDoc) -> bool,
+    f: &Filters,
+) -> casebook_core::Facets {
+    let tag_ok = |d: &IndexDoc| {
+        f.tags.is_empty()
+            || match f.tag_mode {
+                TagMode::All => f.tags.iter().all(|t| d.tags.contains(t)),
+                TagMode::Any => f.tags.iter().any(|t| d.tags.contains(t)),
+            }
+    };
+    let ind_ok = |d: &IndexDoc| {
+        f.industries.is_empty()
+            || d.industry
+                .as_ref()
+                .is_some_and(|i| f.industries.contains(i))
+    };
+    let comp_ok = |d: &IndexDoc| {
+        f.companies.is_empty()
+            || d.company
+                .as_ref()
+                .is_some_and(|c| f.companies.iter().any(|x| x.eq_ignore_ascii_case(c)))
+    };
+    let year_ok = |d: &IndexDoc| {
+        (f.year_from.is_none() && f.year_to.is_none())
+            || d.year.is_some_and(|y| {
+                f.year_from.is_none_or(|a| y >= a) && f.year_to.is_none_or(|b| y <= b)
+            })
+    };
+    let mut out = casebook_core::Facets::default();
+    let bump = |m: &mut BTreeMap<String, u64>, k: &str| *m.entry(k.to_string()).or_default() += 1;
+    for d in docs.iter().filter(|d| matches(d)) {
+        let (t, i, c, y) = (tag_ok(d), ind_ok(d), comp_ok(d), year_ok(d));
+        let tags_count = match f.tag_mode {
+            TagMode::All => t && i && c && y,
+            TagMode::Any => i && c && y,
+        };
+        if tags_count {
+            for tag in &d.tags {
+                bump(&mut out.tags, tag);
+            }
+        }
+        if t && c && y {
+            if let Some(x) = &d.industry {
+                bump(&mut out.industry, x);
+            }
+        }
+        if t && i && y {
+            if let Some(x) = &d.company {
+                bump(&mut out.company, x);
+            }
+        }
+        if t && i && c {
+            if let Some(x) = d.year {
+                bump(&mut out.year, &x.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn passes(d: &IndexDoc, f: &Filters) -> bool {
+    let tags = f.tags.is_empty()
+        || match f.tag_mode {
+            TagMode::All => f.tags.iter().all(|t| d.tags.contains(t)),
+            TagMode::Any => f.tags.iter().any(|t| d.tags.contains(t)),
+        };
+    let ind = f.industries.is_empty()
+        || d.industry
+            .as_ref()
+            .is_some_and(|i| f.industries.contains(i));
+    let comp = f.companies.is_empty()
+        || d.company
+            .as_ref()
+            .is_some_and(|c| f.companies.iter().any(|x| x.eq_ignore_ascii_case(c)));
+    let year = (f.year_from.is_none() && f.year_to.is_none())
+        || d.year.is_some_and(|y| {
+            f.year_from.is_none_or(|a| y >= a) && f.year_to.is_none_or(|b| y <= b)
+        });
+    tags && ind && comp && year
+}
+
+#[test]
+fn facet_counts_equal_brute_force() {
+    // More documents, several segments (several commits), some deleted.
+    let mut docs = Vec::new();
+    let tags = ["rag", "agent-based", "evals", "chatbot", "fine-tuning"];
+    let inds = ["tech", "finance", "legal"];
+    let comps = ["Acme", "Globex", "Initech", "Hooli"];
+    for i in 0..120i64 {
+        let t: Vec<&str> = tags
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| (i as usize + k).is_multiple_of(k + 2))
+            .map(|(_, t)| *t)
+            .collect();
+        let body = if i % 3 == 0 {
+            "alpha beta"
+        } else {
+            "beta gamma"
+        };
+        docs.push(doc(
+            i + 1,
+            &format!("Case {i}"),
+            comps[i as usize % 4],
+            inds[i as usize % 3],
+            if i % 7 == 0 { 0 } else { 2019 + (i as i32 % 6) },
+            &t,
+            body,
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (idx, _) = SearchIndex::open(dir.path()).unwrap();
+    for (n, chunk) in docs.chunks(40).enumerate() {
+        idx.upsert(chunk.to_vec()).unwrap();
+        idx.commit(n as u64 + 1).unwrap();
+    }
+    idx.delete(&[5, 50, 100]).unwrap();
+    idx.commit(9).unwrap();
+    let live: Vec<IndexDoc> = docs
+        .into_iter()
+        .filter(|d| ![5, 50, 100].contains(&d.id))
+        .collect();
+    let filter_sets = vec![
+        Filters::default(),
+        Filters {
+            tags: vec!["rag".into(), "evals".into()],
+            ..Default::default()
+        },
+        Filters {
+            tags: vec!["rag".into(), "evals".into()],
+            tag_mode: TagMode::Any,
+            ..Default::default()
+        },
+        Filters {
+            industries: vec!["tech".into(), "legal".into()],
+            companies: vec!["acme".into(), "HOOLI".into()],
+            ..Default::default()
+        },
+        Filters {
+            year_from: Some(2021),
+            year_to: Some(2023),
+            tags: vec!["agent-based".into()],
+            ..Default::default()
+        },
+    ];
+    for q in ["", "alpha", "beta", "gamma -alpha"] {
+        let matches = |d: &IndexDoc| match q {
+            "" | "beta" => true,
+            "alpha" => d.body_text.contains("alpha"),
+            _ => !d.body_text.contains("alpha"),
+        };
+        for f in &filter_sets {
+            let r = idx
+                .search(&SearchRequest {
+                    query: q.into(),
+                    filters: f.clone(),
+                    ..Default::default()
+                })
+                .unwrap();
+            let want = brute_facets(&live, &matches, f);
+            assert_eq!(r.facets, want, "query {q:?} filters {f:?}");
+            let total = live.iter().filter(|d| matches(d) && passes(d, f)).count();
+            assert_eq!(r.total as usize, total, "query {q:?} filters {f:?}");
+        }
+    }
+}
+
+#[test]
+fn sorts() {
+    let (_d, idx) = build(corpus());
+    let mut r = req("");
+    r.sort = Sort::Newest;
+    let got = ids(&idx.search(&r).unwrap());
+    // 2025, 2024 (2, 5 by id), 2023 (1, 6), 2022, no year last.
+    assert_eq!(got, vec![3, 2, 5, 1, 6, 4, 7]);
+    r.sort = Sort::Title;
+    let got: Vec<String> = idx
+        .search(&r)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.title)
+        .collect();
+    let mut want = got.clone();
+    want.sort_by_key(|t| t.to_lowercase());
+    assert_eq!(got, want);
+    assert_eq!(got[0], "Agents in production");
+    // Relevance with an empty query falls back to newest.
+    r.sort = Sort::Relevance;
+    assert_eq!(ids(&idx.search(&r).unwrap())[0], 3);
+}
+
+#[test]
+fn paging() {
+    let (_d, idx) = build(corpus());
+    let all = {
+        let mut r = req("");
+        r.sort = Sort::Title;
+        ids(&idx.search(&r).unwrap())
+    };
+    let mut r = req("");
+    r.sort = Sort::Title;
+    r.page = Page {
+        offset: 2,
+        limit: 3,
+    };
+    let page = idx.search(&r).unwrap();
+    assert_eq!(page.total, 7);
+    assert_eq!(ids(&page), all[2..5].to_vec());
+    r.page = Page {
+        offset: 6,
+        limit: 3,
+    };
+    assert_eq!(ids(&idx.search(&r).unwrap()), all[6..].to_vec());
+    r.page = Page {
+        offset: 60,
+        limit: 3,
+    };
+    let past = idx.search(&r).unwrap();
+    assert!(past.hits.is_empty());
+    assert_eq!(past.total, 7);
+    r.page = Page {
+        offset: 0,
+        limit: 100_000,
+    };
+    assert_eq!(idx.search(&r).unwrap().hits.len(), 7);
+}
+
+#[test]
+fn snippets_mark_hits_and_escape_html() {
+    let (_d, idx) = build(corpus());
+    let r = search(&idx, "cached");
+    assert_eq!(r.hits.len(), 1);
+    let s = &r.hits[0].snippet;
+    assert!(s.contains("<mark>cached</mark>"), "{s}");
+    assert!(s.contains("&lt;script&gt;"), "{s}");
+    assert!(!s.contains("<script>"), "{s}");
+    // Stemmed forms are highlighted.
+    let r = search(&idx, "agent");
+    assert!(
+        r.hits[0].snippet.contains("<mark>agents</mark>"),
+        "{}",
+        r.hits[0].snippet
+    );
+    // Empty query: the start of the summary.
+    let r = search(&idx, "");
+    assert!(r
+        .hits
+        .iter()
+        .all(|h| h.snippet.starts_with("Summary of case")));
+    // A match only in the title: the summary's start.
+    let r = search(&idx, "title:zebra");
+    assert!(r.hits[0].snippet.contains("Zebra"), "{}", r.hits[0].snippet);
+}
+
+#[test]
+fn long_bodies_get_short_snippets_around_the_match() {
+    let body = format!(
+        "{} the needle is here {}",
+        "filler text ".repeat(2000),
+        "more filler ".repeat(2000)
+    );
+    let (_d, idx) = build(vec![doc(1, "Long", "X", "tech", 2024, &[], &body)]);
+    let r = search(&idx, "needle");
+    let s = &r.hits[0].snippet;
+    assert!(s.contains("<mark>needle</mark>"), "{s}");
+    assert!(s.chars().count() < 260, "{}", s.chars().count());
+}
+
+#[test]
+fn upsert_replaces_and_delete_removes() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(idx.num_docs(), 7);
+    let mut d = corpus().remove(0);
+    d.title = "Renamed quokka".into();
+    idx.upsert(vec![d]).unwrap();
+    idx.commit(2).unwrap();
+    assert_eq!(idx.num_docs(), 7);
+    assert_eq!(sorted_ids(&search(&idx, "quokka")), vec![1]);
+    assert_eq!(search(&idx, "title:scaling").total, 0);
+    idx.delete(&[1, 2]).unwrap();
+    idx.commit(3).unwrap();
+    assert_eq!(idx.num_docs(), 5);
+    assert_eq!(search(&idx, "quokka").total, 0);
+    idx.clear().unwrap();
+    idx.commit(4).unwrap();
+    assert_eq!(idx.num_docs(), 0);
+    assert_eq!(search(&idx, "").total, 0);
+}
+
+#[test]
+fn generation_round_trips_through_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (idx, state) = SearchIndex::open(dir.path()).unwrap();
+        assert!(matches!(state, IndexState::Recreated { .. }));
+        assert_eq!(idx.generation(), 0);
+        idx.upsert(corpus()).unwrap();
+        idx.commit(42).unwrap();
+        assert_eq!(idx.generation(), 42);
+    }
+    let (idx, state) = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(state, IndexState::Ready { generation: 42 });
+    assert_eq!(idx.generation(), 42);
+    assert_eq!(idx.num_docs(), 7);
+}
+
+fn reopen_state(dir: &std::path::Path) -> IndexState {
+    let (idx, state) = SearchIndex::open(dir).unwrap();
+    if matches!(state, IndexState::Recreated { .. }) {
+        assert_eq!(idx.num_docs(), 0);
+        assert_eq!(idx.generation(), 0);
+    }
+    state
+}
+
+fn filled_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let (idx, _) = SearchIndex::open(dir.path()).unwrap();
+    idx.upsert(corpus()).unwrap();
+    idx.commit(7).unwrap();
+    idx.wait_merges().unwrap();
+    dir
+}
+
+#[test]
+fn schema_version_mismatch_recreates() {
+    let dir = filled_dir();
+    std::fs::write(dir.path().join(VERSION_FILE), "0\n").unwrap();
+    assert!(matches!(
+        reopen_state(dir.path()),
+        IndexState::Recreated { .. }
+    ));
+    // And the recreated index is stamped and opens as Ready next time.
+    assert_eq!(
+        reopen_state(dir.path()),
+        IndexState::Ready { generation: 0 }
+    );
+    // A missing stamp next to an index also recreates.
+    let dir = filled_dir();
+    std::fs::remove_file(dir.path().join(VERSION_FILE)).unwrap();
+    assert!(matches!(
+        reopen_state(dir.path()),
+        IndexState::Recreated { .. }
+    ));
+}
+
+fn segment_files(dir: &std::path::Path, ext: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect()
+}
+
+#[test]
+fn deleted_segment_file_recreates() {
+    let dir = filled_dir();
+    let files = segment_files(dir.path(), "idx");
+    assert!(!files.is_empty());
+    std::fs::remove_file(&files[0]).unwrap();
+    match reopen_state(dir.path()) {
+        IndexState::Recreated { reason } => assert!(reason.contains("missing"), "{reason}"),
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn corrupted_files_recreate() {
+    // A flipped byte in a segment file.
+    let dir = filled_dir();
+    let f = &segment_files(dir.path(), "store")[0];
+    let mut bytes = std::fs::read(f).unwrap();
+    bytes[0] ^= 0xff;
+    std::fs::write(f, bytes).unwrap();
+    assert!(matches!(
+        reopen_state(dir.path()),
+        IndexState::Recreated { .. }
+    ));
+    // Garbage meta.json.
+    let dir = filled_dir();
+    std::fs::write(dir.path().join("meta.json"), "{ not json").unwrap();
+    assert!(matches!(
+        reopen_state(dir.path()),
+        IndexState::Recreated { .. }
+    ));
+    // Truncated segment file.
+    let dir = filled_dir();
+    let f = &segment_files(dir.path(), "pos")[0];
+    std::fs::write(f, b"x").unwrap();
+    assert!(matches!(
+        reopen_state(dir.path()),
+        IndexState::Recreated { .. }
+    ));
+}
+
+#[test]
+fn stale_lock_files_do_not_prevent_opening() {
+    let dir = filled_dir();
+    std::fs::write(dir.path().join(".tantivy-writer.lock"), "").unwrap();
+    std::fs::write(dir.path().join(".tantivy-meta.lock"), "").unwrap();
+    let (idx, state) = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(state, IndexState::Ready { generation: 7 });
+    idx.upsert(vec![doc(99, "After lock", "", "", 2020, &[], "x")])
+        .unwrap();
+    idx.commit(8).unwrap();
+    assert_eq!(idx.num_docs(), 8);
+}
+
+#[test]
+fn hostile_queries_never_error() {
+    let (_d, idx) = build(corpus());
+    let long = "a".repeat(10_000);
+    let long_words = "retrieval ".repeat(1_000);
+    let hostile = [
+        "\"",
+        "\"unbalanced",
+        "(((",
+        ")))",
+        "title:",
+        "company:",
+        "tag:",
+        "year:",
+        "year:abc",
+        "year:2023..abc",
+        "year:99999",
+        "-",
+        "--",
+        "- -",
+        "*",
+        "**",
+        "a*",
+        "OR",
+        "OR OR",
+        "AND",
+        "NOT",
+        "-\"\"",
+        "\"\"",
+        "日本語の検索",
+        "Ünïcödé façade",
+        "emoji 🚀 rocket",
+        "\u{0}\u{1}",
+        "title:\"",
+        "company:\"Acme",
+        ":::",
+        "a:b:c",
+        "-retrieval -cached",
+        "\\",
+        "[]{}^~",
+        "+retrieval",
+        "retrieval~2",
+        "year:2025..2023",
+        "industry:",
+        "-tag:rag",
+        &long,
+        &long_words,
+    ];
+    for q in hostile {
+        for sort in [Sort::Relevance, Sort::Newest, Sort::Title] {
+            let r = idx
+                .search(&SearchRequest {
+                    query: q.to_string(),
+                    sort,
+                    ..Default::default()
+                })
+                .unwrap_or_else(|e| panic!("{q:?}: {e}"));
+            assert!(r.total <= 7);
+        }
+    }
+    // A few of them still mean something.
+    assert_eq!(
+        sorted_ids(&search(&idx, "year:2025..2023")),
+        vec![1, 2, 3, 5, 6]
+    );
+    assert_eq!(sorted_ids(&search(&idx, "-tag:rag")), vec![2, 3, 4, 6, 7]);
+    assert_eq!(search(&idx, "Ünïcödé façade").total, 0);
+}
+
+#[test]
+fn searches_run_concurrently_with_an_import() {
+    let (_d, idx) = build(corpus());
+    let idx = std::sync::Arc::new(idx);
+    let writer = {
+        let idx = idx.clone();
+        std::thread::spawn(move || {
+            for batch in 0..5i64 {
+                let docs = (0..50)
+                    .map(|i| {
+                        doc(
+                            1000 + batch * 50 + i,
+                            "Bulk",
+                            "Bulk Co",
+                            "tech",
+                            2020,
+                            &["bulk"],
+                            "bulk words",
+                        )
+                    })
+                    .collect();
+                idx.upsert(docs).unwrap();
+                idx.commit(10 + batch as u64).unwrap();
+            }
+        })
+    };
+    for _ in 0..50 {
+        let r = search(&idx, "retrieval");
+        assert_eq!(r.total, 2);
+    }
+    writer.join().unwrap();
+    // Visible right after commit.
+    assert_eq!(search(&idx, "bulk").total, 250);
+    assert_eq!(idx.generation(), 14);
+}
+
+#[test]
+fn took_ms_is_measured_and_total_exact() {
+    let (_d, idx) = build(corpus());
+    let mut r = req("");
+    r.page.limit = 2;
+    let res = idx.search(&r).unwrap();
+    assert_eq!(res.total, 7);
+    assert_eq!(res.hits.len(), 2);
+    assert!(res.took_ms > 0.0);
+}
