@@ -42,6 +42,7 @@ pub async fn get_case_study(
     let lib = state.library().await?;
     spawn_blocking(move || lib.get(&id.to_string()))
         .await?
+        .map(CaseStudyDetail::with_source_names)
         .map_err(Into::into)
 }
 

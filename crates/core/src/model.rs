@@ -118,7 +118,7 @@ pub struct SourceRef {
 }
 
 /// A stored case study's metadata: one row of `casebook list`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct CaseStudy {
     #[ts(type = "number")]
@@ -143,6 +143,23 @@ pub struct CaseStudyDetail {
     pub case_study: CaseStudy,
     pub body_markdown: String,
     pub body_text: String,
+}
+
+impl CaseStudyDetail {
+    /// The same, with each source named by its file name only (`hostile.md`,
+    /// `export.jsonl#12`, `b.md` for `cases.zip!a/b.md`): for the webview, which is shown
+    /// where a case study came from but never a path on the user's disk.
+    pub fn with_source_names(mut self) -> Self {
+        for source in &mut self.case_study.sources {
+            let after_archive = source.path.rsplit('!').next().unwrap_or(&source.path);
+            let name = after_archive
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(after_archive);
+            source.path = name.to_string();
+        }
+        self
+    }
 }
 
 /// An entry of a rendered case study's table of contents.
@@ -344,4 +361,38 @@ pub struct Stats {
     /// Documents in the search index (equals `case_studies` when consistent).
     #[ts(type = "number")]
     pub indexed: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_names_drop_every_directory() {
+        let source = |path: &str| SourceRef {
+            path: path.into(),
+            format: SourceFormat::FrontMatter,
+        };
+        let detail = CaseStudyDetail {
+            case_study: CaseStudy {
+                sources: vec![
+                    source("/home/ann/drop/hostile.md"),
+                    source("C:\\Users\\ann\\cases.jsonl#12"),
+                    source("/tmp/cases.zip!a/b/c.md"),
+                    source("plain.md"),
+                ],
+                ..CaseStudy::default()
+            },
+            body_markdown: String::new(),
+            body_text: String::new(),
+        };
+        let names: Vec<String> = detail
+            .with_source_names()
+            .case_study
+            .sources
+            .into_iter()
+            .map(|s| s.path)
+            .collect();
+        assert_eq!(names, ["hostile.md", "cases.jsonl#12", "c.md", "plain.md"]);
+    }
 }
