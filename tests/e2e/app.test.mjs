@@ -4,7 +4,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import {
+  mkdtempSync,
+  mkdirSync,
+  writeFileSync,
+  rmSync,
+  existsSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +19,9 @@ import { WebDriver } from "./webdriver.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
-const app = resolve(process.env.CASEBOOK_APP ?? join(targetDir, "debug", "casebook-desktop"));
+const app = resolve(
+  process.env.CASEBOOK_APP ?? join(targetDir, "debug", "casebook-desktop"),
+);
 const port = Number(process.env.WEBDRIVER_PORT ?? 4444);
 const shots = process.env.E2E_SCREENSHOTS ?? join(here, ".out");
 const tauriDriver = process.env.TAURI_DRIVER ?? "tauri-driver";
@@ -41,7 +49,10 @@ async function shot(name) {
 
 async function launch() {
   await wd.start(app);
-  await wd.until(async () => (await wd.$$(COUNT)).length > 0, "the result count");
+  await wd.until(
+    async () => (await wd.$$(COUNT)).length > 0,
+    "the result count",
+  );
 }
 
 async function setQuery(text) {
@@ -63,11 +74,16 @@ function caseStudy(slug, title, company, year, tags, body) {
   // The LLMOps Database's own export shape (as in seeds/).
   return `---\ntitle: "${title}"\nslug: "${slug}"\ncompany: "${company}"\nyear: ${year}\nindustryTags: "tech"\nllmopsTags:\n${tags
     .map((t) => `  - "${t}"`)
-    .join("\n")}\nsummary: "${title} — a test case study."\n---\n\n## Overview\n\n${body}\n\n## Results\n\nIt worked in production.\n`;
+    .join(
+      "\n",
+    )}\nsummary: "${title} — a test case study."\n---\n\n## Overview\n\n${body}\n\n## Results\n\nIt worked in production.\n`;
 }
 
 before(async () => {
-  assert.ok(existsSync(app), `built app not found at ${app} (run tests/run-ui-and-e2e.sh)`);
+  assert.ok(
+    existsSync(app),
+    `built app not found at ${app} (run tests/run-ui-and-e2e.sh)`,
+  );
   assert.ok(process.env.DISPLAY, "DISPLAY is not set: run under xvfb-run");
   tmp = mkdtempSync(join(tmpdir(), "casebook-e2e-"));
   const env = {
@@ -79,11 +95,17 @@ before(async () => {
   };
   driverProc = spawn(
     tauriDriver,
-    ["--port", String(port), "--native-driver", process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver"],
+    [
+      "--port",
+      String(port),
+      "--native-driver",
+      process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver",
+    ],
     { env, stdio: ["ignore", "inherit", "inherit"] },
   );
   await wd.until(
-    async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok,
+    async () =>
+      (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok,
     "tauri-driver",
     20000,
   );
@@ -93,18 +115,24 @@ before(async () => {
 after(async () => {
   await wd.stop().catch(() => {});
   driverProc?.kill();
-  if (tmp && !process.env.E2E_KEEP) rmSync(tmp, { recursive: true, force: true });
+  if (tmp && !process.env.E2E_KEEP)
+    rmSync(tmp, { recursive: true, force: true });
 });
 
 test("a fresh library opens with the seeds, searchable", async () => {
   await wd.until(async () => (await count()) === 4, "4 seed case studies");
-  assert.equal((await wd.$$(ROWS)).length, 4);
+  // Rows are fetched by range after the count arrives.
+  await wd.until(async () => (await wd.$$(ROWS)).length === 4, "4 rows");
   await shot("01-first-launch");
 });
 
 test("typing a query changes the counts and the results", async () => {
   const facetTotal = async () =>
-    wd.exec(() => [...document.querySelectorAll("[data-facet=industry] .facet-count")].map((e) => e.textContent).join(","));
+    wd.exec(() =>
+      [...document.querySelectorAll("[data-facet=industry] .facet-count")]
+        .map((e) => e.textContent)
+        .join(","),
+    );
   const facetsBefore = await facetTotal();
   // Stemmed: "debating" also finds a panel that "debates"; the best match comes first.
   await setQuery("debating");
@@ -112,15 +140,40 @@ test("typing a query changes the counts and the results", async () => {
     const n = await count();
     return n >= 1 && n < 4;
   }, "fewer results for 'debating'");
-  assert.match(await wd.text(`${ROWS} .row-title`), /Debating the Value and Future of LLMOps/);
-  assert.notEqual(await facetTotal(), facetsBefore, "facet counts follow the query");
+  const titles = await wd.until(async () => {
+    const t = await wd.exec(
+      (sel) =>
+        [...document.querySelectorAll(sel)]
+          .map((e) => e.textContent)
+          .join(" | "),
+      `${ROWS} .row-title`,
+    );
+    return /Debating the Value and Future of LLMOps/.test(t) ? t : null;
+  }, "the debate among the results");
+  assert.doesNotMatch(
+    titles,
+    /Best Practices for LLMs/,
+    "a case study without the word is gone",
+  );
+  assert.notEqual(
+    await facetTotal(),
+    facetsBefore,
+    "facet counts follow the query",
+  );
   await setQuery("");
   await wd.until(async () => (await count()) === 4, "all 4 again");
 });
 
 test("applying and clearing a facet", async () => {
+  await setQuery("");
+  await wd.until(
+    async () => (await count()) === 4 && (await wd.$$(ROWS)).length === 4,
+    "all 4",
+  );
   const labels = await wd.exec(() =>
-    [...document.querySelectorAll("[data-facet=company] .facet-item")].map((e) => e.textContent.trim()),
+    [...document.querySelectorAll("[data-facet=company] .facet-item")].map(
+      (e) => e.textContent.trim(),
+    ),
   );
   assert.ok(labels.length > 0, "company facet has values");
   await wd.click("[data-facet=company] .facet-item input");
@@ -133,17 +186,29 @@ test("applying and clearing a facet", async () => {
 });
 
 test("opening a case study renders it in the reader", async () => {
-  await setQuery("title:debating"); // the core's query syntax, typed in the box
+  // The core's query syntax, typed in the box: a field and a phrase.
+  await setQuery('title:debating "distinct discipline"');
   await wd.until(async () => (await count()) === 1, "1 result");
   await wd.click(ROWS);
-  await wd.until(async () => /Debating the Value/.test(await wd.text("#reader-title")), "the reader title");
+  await wd.until(
+    async () => /Debating the Value/.test(await wd.text("#reader-title")),
+    "the reader title",
+  );
   const prose = await wd.until(async () => {
     const t = await wd.text(".prose");
     return t.length > 200 ? t : null;
   }, "the body");
   assert.ok(prose.length > 200);
-  const marks = await wd.exec(() => document.querySelectorAll(".prose mark.hit, .summary mark").length);
-  assert.ok(marks >= 0);
+  const marks = await wd.exec(
+    () => document.querySelectorAll(".prose mark.hit, .summary mark").length,
+  );
+  assert.ok(marks > 0, "the phrase is marked in the text");
+  const shown = await wd.exec(() => {
+    const r = document.querySelector("#reader-title")?.getBoundingClientRect();
+    return r ? r.width > 0 && r.height > 0 : false;
+  });
+  assert.ok(shown, "the reader is on screen");
+  await sleep(300);
   await shot("03-reader");
 });
 
@@ -153,34 +218,75 @@ test("a real OS drag and drop of files and a folder imports them", async () => {
   mkdirSync(folder, { recursive: true });
   const f1 = join(drop, "acme-rag.md");
   const f2 = join(drop, "globex-agents.md");
-  writeFileSync(f1, caseStudy("acme-rag", "Acme Ships RAG Support Bot", "Acmeco", 2025, ["rag"], "Zebrafish retrieval at Acmeco."));
-  writeFileSync(f2, caseStudy("globex-agents", "Globex Agents for Invoices", "Globex", 2024, ["agents"], "Zebrafish agents at Globex."));
+  writeFileSync(
+    f1,
+    caseStudy(
+      "acme-rag",
+      "Acme Ships RAG Support Bot",
+      "Acmeco",
+      2025,
+      ["rag"],
+      "Zebrafish retrieval at Acmeco.",
+    ),
+  );
+  writeFileSync(
+    f2,
+    caseStudy(
+      "globex-agents",
+      "Globex Agents for Invoices",
+      "Globex",
+      2024,
+      ["agents"],
+      "Zebrafish agents at Globex.",
+    ),
+  );
   for (let i = 0; i < 3; i++) {
     writeFileSync(
       join(folder, `case-${i}.md`),
-      caseStudy(`folder-case-${i}`, `Folder Case Study ${i}`, `Initech ${i}`, 2023, ["evaluation"], `Zebrafish evaluation number ${i}.`),
+      caseStudy(
+        `folder-case-${i}`,
+        `Folder Case Study ${i}`,
+        `Initech ${i}`,
+        2023,
+        ["evaluation"],
+        `Zebrafish evaluation number ${i}.`,
+      ),
     );
   }
   writeFileSync(
     join(folder, "hostile.md"),
-    caseStudy("hostile", "Hostile Zebrafish Write-up", "Evil Corp", 2021, ["security"], [
-      "Zebrafish text.",
-      '<script>window.__pwned = "script"</script>',
-      `<img src="x" onerror="window.__pwned='onerror'">`,
-      '<a id="js" href="javascript:window.__pwned=\'link\'">click</a>',
-      `<iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe>`,
-      `<svg><script>window.__pwned='svg'</script></svg>`,
-      `<form action="javascript:window.__pwned='form'"><button>go</button></form>`,
-    ].join("\n\n")),
+    caseStudy(
+      "hostile",
+      "Hostile Zebrafish Write-up",
+      "Evil Corp",
+      2021,
+      ["security"],
+      [
+        "Zebrafish text.",
+        '<script>window.__pwned = "script"</script>',
+        `<img src="x" onerror="window.__pwned='onerror'">`,
+        '<a id="js" href="javascript:window.__pwned=\'link\'">click</a>',
+        `<iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe>`,
+        `<svg><script>window.__pwned='svg'</script></svg>`,
+        `<form action="javascript:window.__pwned='form'"><button>go</button></form>`,
+      ].join("\n\n"),
+    ),
   );
-  writeFileSync(join(folder, "broken.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]));
+  writeFileSync(
+    join(folder, "broken.png"),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]),
+  );
   await setQuery("");
   await sleep(500);
   const before = await count();
 
-  const src = spawn(process.env.E2E_PYTHON ?? "/usr/bin/python3", [join(here, "drag_source.py"), "1000", "650", f1, f2, folder], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const src = spawn(
+    process.env.E2E_PYTHON ?? "/usr/bin/python3",
+    [join(here, "drag_source.py"), "1000", "650", f1, f2, folder],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise((resolve, reject) => {
     src.stdout.on("data", (d) => String(d).includes("ready") && resolve());
     src.on("exit", (c) => reject(new Error(`drag source exited ${c}`)));
@@ -198,25 +304,47 @@ test("a real OS drag and drop of files and a folder imports them", async () => {
   await shot("04-drop-target");
   xdo("mouseup", 1);
 
-  const phase = await wd.until(async () => {
-    const p = await wd.exec(() => document.querySelector("[data-testid=import-panel]")?.dataset.phase ?? null);
-    return p === "done" || p === "failed" ? p : null;
-  }, "the import report", 30000);
+  const phase = await wd.until(
+    async () => {
+      const p = await wd.exec(
+        () =>
+          document.querySelector("[data-testid=import-panel]")?.dataset.phase ??
+          null,
+      );
+      return p === "done" || p === "failed" ? p : null;
+    },
+    "the import report",
+    30000,
+  );
   assert.equal(phase, "done", await wd.text("[data-testid=import-panel]"));
   // The report names the new case studies by title once they are fetched.
-  await wd.until(async () => /Acme Ships RAG/.test(await wd.text("[data-testid=import-panel]")), "titles in the report");
+  await wd.until(
+    async () =>
+      /Acme Ships RAG/.test(await wd.text("[data-testid=import-panel]")),
+    "titles in the report",
+  );
   const added = Number(await wd.text("[data-testid=report-added]"));
   const failed = Number(await wd.text("[data-testid=report-failed]"));
   assert.equal(added, 6, "6 new case studies");
   assert.equal(failed, 1, "the .png failed");
   assert.ok(overlay, "the drop target showed while dragging");
-  await wd.until(async () => (await count()) === before + 6, "6 more case studies after the import");
+  await wd.until(
+    async () => (await count()) === before + 6,
+    "6 more case studies after the import",
+  );
   await shot("05-import-report");
   // The new ones can be opened from the report.
   await wd.click(".import-panel .changed button");
-  await wd.until(async () => /Acme|Globex|Folder Case Study/.test(await wd.text("#reader-title")), "a new one opened");
+  await wd.until(
+    async () =>
+      /Acme|Globex|Folder Case Study/.test(await wd.text("#reader-title")),
+    "a new one opened",
+  );
   await setQuery("zebrafish");
-  await wd.until(async () => (await count()) === 6, "the 6 new ones found by their text");
+  await wd.until(
+    async () => (await count()) === 6,
+    "the 6 new ones found by their text",
+  );
   src.kill();
 });
 
@@ -224,22 +352,50 @@ test("a hostile case study renders inert in the real webview", async () => {
   await setQuery("hostile");
   await wd.until(async () => (await count()) === 1, "the hostile one");
   await wd.click(ROWS);
-  await wd.until(async () => /Hostile Zebrafish/.test(await wd.text("#reader-title")), "it opened");
-  await wd.until(async () => (await wd.text(".prose")).includes("Zebrafish text"), "its body");
-  const found = await wd.exec(() =>
-    [...document.querySelectorAll(".prose script, .prose iframe, .prose svg, .prose form, .prose [onerror]")].length,
+  await wd.until(
+    async () => /Hostile Zebrafish/.test(await wd.text("#reader-title")),
+    "it opened",
+  );
+  await wd.until(
+    async () => (await wd.text(".prose")).includes("Zebrafish text"),
+    "its body",
+  );
+  const found = await wd.exec(
+    () =>
+      [
+        ...document.querySelectorAll(
+          ".prose script, .prose iframe, .prose svg, .prose form, .prose [onerror]",
+        ),
+      ].length,
   );
   assert.equal(found, 0, "nothing executable in the rendered body");
   const links = await wd.$$(".prose a");
-  for (const l of links) await wd.cmd("POST", `/element/${l}/click`, {}).catch(() => {});
+  for (const l of links)
+    await wd.cmd("POST", `/element/${l}/click`, {}).catch(() => {});
   await sleep(500);
-  assert.equal(await wd.exec(() => window.__pwned ?? null), null, "no script ran");
-  assert.match(await wd.exec(() => location.href), /^(tauri|http):\/\/(localhost|tauri\.localhost)/, "still in the app");
+  assert.equal(
+    await wd.exec(() => window.__pwned ?? null),
+    null,
+    "no script ran",
+  );
+  assert.match(
+    await wd.exec(() => location.href),
+    /^(tauri|http):\/\/(localhost|tauri\.localhost)/,
+    "still in the app",
+  );
   await shot("07-hostile");
 });
 
 test("after a restart the state is kept", async () => {
   await setQuery("zebrafish");
+  await wd.until(
+    async () => (await count()) === 6,
+    "the 6 zebrafish case studies",
+  );
+  await wd.until(
+    async () => (await wd.$$("[data-facet=company] .facet-item")).length >= 5,
+    "their companies",
+  );
   await wd.click("[data-facet=company] .facet-item input");
   await wd.until(async () => (await wd.$$(".chip")).length === 1, "a chip");
   const n = await count();
@@ -247,8 +403,16 @@ test("after a restart the state is kept", async () => {
   await wd.stop();
   await sleep(500);
   await launch();
-  await wd.until(async () => (await wd.exec((s) => document.querySelector(s).value, SEARCH)) === "zebrafish", "the query back");
-  await wd.until(async () => (await wd.$$(".chip")).length === 1, "the chip back");
+  await wd.until(
+    async () =>
+      (await wd.exec((s) => document.querySelector(s).value, SEARCH)) ===
+      "zebrafish",
+    "the query back",
+  );
+  await wd.until(
+    async () => (await wd.$$(".chip")).length === 1,
+    "the chip back",
+  );
   await wd.until(async () => (await count()) === n, "the same results");
   await shot("06-after-restart");
 });

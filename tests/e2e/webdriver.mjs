@@ -9,7 +9,9 @@ export class WebDriver {
   }
 
   async cmd(method, path, body) {
-    const url = this.session ? `${this.base}/session/${this.session}${path}` : `${this.base}${path}`;
+    const url = this.session
+      ? `${this.base}/session/${this.session}${path}`
+      : `${this.base}${path}`;
     const res = await fetch(url, {
       method,
       headers: { "content-type": "application/json" },
@@ -18,14 +20,18 @@ export class WebDriver {
     const json = await res.json().catch(() => ({}));
     if (!res.ok || (json.value && json.value.error)) {
       const v = json.value ?? {};
-      throw new Error(`${method} ${path}: ${v.error ?? res.status} ${v.message ?? ""}`);
+      throw new Error(
+        `${method} ${path}: ${v.error ?? res.status} ${v.message ?? ""}`,
+      );
     }
     return json.value;
   }
 
   async start(application, env) {
     const caps = { "tauri:options": { application, ...(env ? { env } : {}) } };
-    const v = await this.cmd("POST", "/session", { capabilities: { alwaysMatch: caps } });
+    const v = await this.cmd("POST", "/session", {
+      capabilities: { alwaysMatch: caps },
+    });
     this.session = v.sessionId;
   }
 
@@ -39,12 +45,18 @@ export class WebDriver {
   }
 
   async $(css) {
-    const v = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    const v = await this.cmd("POST", "/element", {
+      using: "css selector",
+      value: css,
+    });
     return ref(v);
   }
 
   async $$(css) {
-    const v = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    const v = await this.cmd("POST", "/elements", {
+      using: "css selector",
+      value: css,
+    });
     return v.map(ref);
   }
 
@@ -65,7 +77,10 @@ export class WebDriver {
   }
 
   async exec(fn, ...args) {
-    return this.cmd("POST", "/execute/sync", { script: `return (${fn}).apply(null, arguments)`, args });
+    return this.cmd("POST", "/execute/sync", {
+      script: `return (${fn}).apply(null, arguments)`,
+      args,
+    });
   }
 
   async screenshot() {
@@ -83,7 +98,8 @@ export class WebDriver {
       } catch (e) {
         last = e;
       }
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+      if (Date.now() > end)
+        throw new Error(`timed out waiting for ${what} (last: ${last})`);
       await new Promise((r) => setTimeout(r, 150));
     }
   }
