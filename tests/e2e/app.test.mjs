@@ -3,7 +3,7 @@
 // Run by tests/run-ui-and-e2e.sh (which builds the app and starts Xvfb); needs DISPLAY.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
 import {
   mkdtempSync,
   mkdirSync,
@@ -385,6 +385,28 @@ test("a hostile case study renders inert in the real webview", async () => {
   );
   await shot("07-hostile");
 });
+
+test(
+  "a second launch hands over to the first and exits",
+  { skip: !process.env.DBUS_SESSION_BUS_ADDRESS && "no D-Bus session bus" },
+  async () => {
+    const env = {
+      ...process.env,
+      CASEBOOK_LIBRARY: join(tmp, "library"),
+      XDG_CONFIG_HOME: join(tmp, "config"),
+      XDG_DATA_HOME: join(tmp, "data"),
+    };
+    const second = spawnSync(app, [], { env, timeout: 20000 });
+    assert.equal(
+      second.error,
+      undefined,
+      "the second instance ended by itself",
+    );
+    assert.equal(second.status, 0);
+    // The first one still answers.
+    assert.ok((await count()) > 0);
+  },
+);
 
 test("after a restart the state is kept", async () => {
   await setQuery("zebrafish");
