@@ -249,7 +249,7 @@ fn highlight_add_list_remove_speak_json_and_fail_clearly() {
             "add",
             &id,
             "--quote",
-            "Titan ML",
+            "the LLM wizard",
             "--note",
             "look into it",
             "--color",
@@ -257,7 +257,7 @@ fn highlight_add_list_remove_speak_json_and_fail_clearly() {
             "--json",
         ],
     ));
-    assert_eq!(h["quote"], "Titan ML");
+    assert_eq!(h["quote"], "the LLM wizard");
     assert_eq!(h["color"], "blue");
     assert_eq!(h["note"], "look into it");
     assert_eq!(h["orphan"], false);
@@ -266,9 +266,9 @@ fn highlight_add_list_remove_speak_json_and_fail_clearly() {
         .unwrap()
         .chars()
         .skip(h["start"].as_u64().unwrap() as usize)
-        .take(8)
+        .take(14)
         .collect();
-    assert_eq!(text, "Titan ML");
+    assert_eq!(text, "the LLM wizard");
 
     let listed = json(&casebook(lib, &["highlight", "list", &id, "--json"]));
     assert_eq!(listed["highlights"].as_array().unwrap().len(), 1);
@@ -400,7 +400,7 @@ fn json_export_imported_into_a_fresh_library_restores_highlights() {
             "add",
             &id,
             "--quote",
-            "Titan ML",
+            "the LLM wizard",
             "--note",
             "export me",
             "--json",
@@ -442,7 +442,10 @@ fn json_export_imported_into_a_fresh_library_restores_highlights() {
     ));
     let md_file = done["files"][0].as_str().unwrap();
     let text = std::fs::read_to_string(md_file).unwrap();
-    assert!(text.contains("## Highlights\n\n> Titan ML\n"), "{text}");
+    assert!(
+        text.contains("## Highlights\n\n> the LLM wizard\n"),
+        "{text}"
+    );
 
     let fresh = tempfile::tempdir().unwrap();
     let report = json(&casebook(
@@ -455,7 +458,7 @@ fn json_export_imported_into_a_fresh_library_restores_highlights() {
         fresh.path(),
         &["highlight", "list", &new_id, "--json"],
     ));
-    assert_eq!(listed["highlights"][0]["quote"], "Titan ML");
+    assert_eq!(listed["highlights"][0]["quote"], "the LLM wizard");
     assert_eq!(listed["highlights"][0]["note"], "export me");
     assert_eq!(listed["note"], "the case note");
     assert_eq!(
