@@ -8,8 +8,9 @@
 //! 1. **position** — the quote is still at the stored offsets;
 //! 2. **exact quote** — every occurrence of the quote, scored by how much of the prefix and
 //!    suffix still surround it, then by nearness to the old position;
-//! 3. **fuzzy quote** — the best approximate occurrence within an edit distance of a quarter
-//!    of the quote (SIMD Levenshtein search from `triple_accel`); long quotes are matched by
+//! 3. **fuzzy quote** — approximate occurrences within an edit distance of a quarter of the
+//!    quote (SIMD Levenshtein search from `triple_accel`), scored by how much of the context
+//!    agrees minus two characters per edit, then by nearness; long quotes are matched by
 //!    their head and tail, as Hypothesis does, and the span between kept if its length is
 //!    close to the quote's.
 //!
