@@ -12,6 +12,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
+mod organise;
+use organise::{CollectionCmd, ExportArgs, HighlightCmd, NoteCmd, SavedSearchCmd, TagCmd};
+
 #[derive(Parser)]
 #[command(
     name = "casebook",
@@ -59,6 +62,76 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Highlights: add (by quote), list, remove.
+    #[command(subcommand)]
+    Highlight(HighlightCmd),
+    /// A case study's Markdown note: set, show.
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// User tags: add, remove, rename, merge; accept or dismiss inferred tags.
+    #[command(subcommand)]
+    Tag(TagCmd),
+    /// Collections: create, rename, delete, add, remove, list, show.
+    #[command(subcommand)]
+    Collection(CollectionCmd),
+    /// Saved searches (smart collections): save, list (with live counts), delete.
+    #[command(subcommand, name = "saved-search")]
+    SavedSearch(SavedSearchCmd),
+    /// Star a case study.
+    Star {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    Unstar {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a case study read.
+    Read {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    Unread {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move case studies to the trash (hidden, kept with their annotations).
+    Trash {
+        #[arg(required = true)]
+        keys: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore case studies from the trash, or (given a backup file) the whole library.
+    Restore {
+        #[arg(required = true)]
+        what: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete the trashed case studies for good.
+    EmptyTrash {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The case studies in the trash.
+    TrashList {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export case studies (or a collection) as Markdown files or one JSON file.
+    Export(ExportArgs),
+    /// Back the database up to DEST (a file or folder), or into the library's backups/
+    /// folder (the 10 newest kept).
+    Backup {
+        dest: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -83,6 +156,13 @@ struct SearchArgs {
     from: Option<i32>,
     #[arg(long)]
     to: Option<i32>,
+    /// Only case studies with highlights, a note or user tags.
+    #[arg(long)]
+    annotated: bool,
+    #[arg(long)]
+    starred: bool,
+    #[arg(long)]
+    unread: bool,
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     sort: SortArg,
     #[arg(long, default_value_t = 20)]
@@ -101,6 +181,7 @@ enum SortArg {
     Relevance,
     Newest,
     Title,
+    RecentlyOpened,
 }
 
 fn main() -> ExitCode {
@@ -116,7 +197,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("casebook: {e:#}");
-            ExitCode::from(1)
+            // 3: no such thing; 4: ambiguous (e.g. a quote found several times); 1: the rest.
+            match e.downcast_ref::<casebook_core::Error>() {
+                Some(casebook_core::Error::NotFound(_)) => ExitCode::from(3),
+                Some(casebook_core::Error::Ambiguous { .. }) => ExitCode::from(4),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }
@@ -185,6 +271,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let n = library.reindex()?;
             println!("reindexed {n} case studies");
         }
+        Command::Highlight(cmd) => organise::highlight(&library, cmd)?,
+        Command::Note(cmd) => organise::note(&library, cmd)?,
+        Command::Tag(cmd) => organise::tag(&library, cmd)?,
+        Command::Collection(cmd) => organise::collection(&library, cmd)?,
+        Command::SavedSearch(cmd) => organise::saved_search(&library, cmd)?,
+        Command::Star { key, json } => organise::flag(&library, &key, "starred", true, json)?,
+        Command::Unstar { key, json } => organise::flag(&library, &key, "starred", false, json)?,
+        Command::Read { key, json } => organise::flag(&library, &key, "read", true, json)?,
+        Command::Unread { key, json } => organise::flag(&library, &key, "read", false, json)?,
+        Command::Trash { keys, json } => organise::trash(&library, &keys, json)?,
+        Command::Restore { what, json } => organise::restore(&library, &what, json)?,
+        Command::EmptyTrash { json } => organise::empty_trash(&library, json)?,
+        Command::TrashList { json } => organise::trash_list(&library, json)?,
+        Command::Export(args) => organise::export(&library, args)?,
+        Command::Backup { dest, json } => organise::backup(&library, dest, json)?,
         Command::Stats { json } => {
             let stats = library.stats()?;
             if json {
@@ -284,6 +385,11 @@ fn print_detail(d: &CaseStudyDetail) {
         "inferred",
         (!cs.inferred_tags.is_empty()).then(|| cs.inferred_tags.join(", ")),
     );
+    field(
+        "user tags",
+        (!cs.user_tags.is_empty()).then(|| cs.user_tags.join(", ")),
+    );
+    field("starred", cs.starred.then(|| "yes".to_string()));
     for s in &cs.sources {
         field(
             "source",
@@ -314,11 +420,15 @@ fn request(args: &SearchArgs, query: &str) -> SearchRequest {
             companies: args.company.clone(),
             year_from,
             year_to,
+            annotated_only: args.annotated,
+            starred_only: args.starred,
+            unread_only: args.unread,
         },
         sort: match args.sort {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Newest => Sort::Newest,
             SortArg::Title => Sort::Title,
+            SortArg::RecentlyOpened => Sort::RecentlyOpened,
         },
         page: Page {
             offset: args.offset,

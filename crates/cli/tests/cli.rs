@@ -63,12 +63,16 @@ fn import_list_show_search_and_stats_speak_json() {
                 "id",
                 "industry",
                 "inferred_tags",
+                "last_opened_at",
                 "link",
+                "read",
                 "slug",
                 "sources",
+                "starred",
                 "summary",
                 "tags",
                 "title",
+                "user_tags",
                 "year"
             ]
         );
@@ -103,7 +107,14 @@ fn import_list_show_search_and_stats_speak_json() {
     assert!(found["total"].as_u64().unwrap() >= 1);
     let hit = &found["hits"][0];
     for k in [
-        "id", "title", "company", "year", "industry", "score", "snippet",
+        "id",
+        "title",
+        "company",
+        "year",
+        "industry",
+        "score",
+        "snippet",
+        "matched_annotations",
     ] {
         assert!(hit.get(k).is_some(), "hit lacks {k}");
     }
@@ -209,4 +220,299 @@ fn human_output_is_readable() {
     );
     assert!(!text.contains("<mark>"), "{text}");
     assert!(text.contains("\n1 result ("), "{text}");
+}
+
+/// A seeds library and the id of seed 004 (the labelled panel discussion).
+fn seeded() -> (tempfile::TempDir, String) {
+    let lib = tempfile::tempdir().unwrap();
+    let list = json(&casebook(lib.path(), &["list", "--json"]));
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Panel Discussion: Best Practices for LLMs in Production")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    (lib, id)
+}
+
+#[test]
+fn highlight_add_list_remove_speak_json_and_fail_clearly() {
+    let (lib, id) = seeded();
+    let lib = lib.path();
+    let h = json(&casebook(
+        lib,
+        &[
+            "highlight",
+            "add",
+            &id,
+            "--quote",
+            "the LLM wizard",
+            "--note",
+            "look into it",
+            "--color",
+            "blue",
+            "--json",
+        ],
+    ));
+    assert_eq!(h["quote"], "the LLM wizard");
+    assert_eq!(h["color"], "blue");
+    assert_eq!(h["note"], "look into it");
+    assert_eq!(h["orphan"], false);
+    let text: String = json(&casebook(lib, &["show", &id, "--json"]))["body_text"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .skip(h["start"].as_u64().unwrap() as usize)
+        .take(14)
+        .collect();
+    assert_eq!(text, "the LLM wizard");
+
+    let listed = json(&casebook(lib, &["highlight", "list", &id, "--json"]));
+    assert_eq!(listed["highlights"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["highlights"][0]["id"], h["id"]);
+
+    // Not found: exit 3; several occurrences without --occurrence: exit 4.
+    let out = casebook(
+        lib,
+        &["highlight", "add", &id, "--quote", "no such words here"],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let out = casebook(lib, &["highlight", "add", &id, "--quote", "the"]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("occurs"));
+    let second = json(&casebook(
+        lib,
+        &[
+            "highlight",
+            "add",
+            &id,
+            "--quote",
+            "the",
+            "--occurrence",
+            "2",
+            "--json",
+        ],
+    ));
+    assert_eq!(second["quote"], "the");
+
+    let hid = h["id"].as_i64().unwrap().to_string();
+    json(&casebook(lib, &["highlight", "remove", &hid, "--json"]));
+    let listed = json(&casebook(lib, &["highlight", "list", &id, "--json"]));
+    assert_eq!(listed["highlights"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_note_is_found_by_search_and_filters_by_state_work() {
+    let (lib, id) = seeded();
+    let lib = lib.path();
+    json(&casebook(
+        lib,
+        &[
+            "note",
+            "set",
+            &id,
+            "Reminds me of the axolotl rollout.",
+            "--json",
+        ],
+    ));
+    let shown = json(&casebook(lib, &["note", "show", &id, "--json"]));
+    assert_eq!(shown["note"], "Reminds me of the axolotl rollout.");
+    let found = json(&casebook(lib, &["search", "axolotl", "--json"]));
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["hits"][0]["id"].to_string(), id);
+    assert_eq!(found["hits"][0]["matched_annotations"], true);
+    let annotated = json(&casebook(lib, &["search", "", "--annotated", "--json"]));
+    assert_eq!(annotated["total"], 1);
+
+    json(&casebook(lib, &["star", &id, "--json"]));
+    let starred = json(&casebook(lib, &["search", "", "--starred", "--json"]));
+    assert_eq!(starred["total"], 1);
+    json(&casebook(lib, &["read", &id, "--json"]));
+    let unread = json(&casebook(lib, &["search", "", "--unread", "--json"]));
+    assert_eq!(unread["total"], 3);
+
+    json(&casebook(lib, &["tag", "add", &id, "Must Read", "--json"]));
+    let tagged = json(&casebook(
+        lib,
+        &["search", "", "--tag", "must-read", "--json"],
+    ));
+    assert_eq!(tagged["total"], 1);
+    let renamed = json(&casebook(
+        lib,
+        &["tag", "rename", "must-read", "later", "--json"],
+    ));
+    assert_eq!(renamed["changed"], 1);
+
+    json(&casebook(
+        lib,
+        &["collection", "create", "Panels", "--json"],
+    ));
+    json(&casebook(
+        lib,
+        &["collection", "add", "panels", &id, "--json"],
+    ));
+    let cols = json(&casebook(lib, &["collection", "list", "--json"]));
+    assert_eq!(cols[0]["name"], "Panels");
+    assert_eq!(cols[0]["count"], 1);
+    let saved = json(&casebook(
+        lib,
+        &["saved-search", "save", "Starred", "--starred", "--json"],
+    ));
+    assert_eq!(saved["count"], 1);
+    let all = json(&casebook(lib, &["saved-search", "list", "--json"]));
+    assert_eq!(all[0]["count"], 1);
+
+    json(&casebook(lib, &["trash", &id, "--json"]));
+    assert_eq!(
+        json(&casebook(lib, &["search", "axolotl", "--json"]))["total"],
+        0
+    );
+    assert_eq!(
+        json(&casebook(lib, &["trash-list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    json(&casebook(lib, &["restore", &id, "--json"]));
+    assert_eq!(
+        json(&casebook(lib, &["search", "axolotl", "--json"]))["total"],
+        1
+    );
+}
+
+#[test]
+fn json_export_imported_into_a_fresh_library_restores_highlights() {
+    let (lib, id) = seeded();
+    let lib = lib.path();
+    json(&casebook(
+        lib,
+        &[
+            "highlight",
+            "add",
+            &id,
+            "--quote",
+            "the LLM wizard",
+            "--note",
+            "export me",
+            "--json",
+        ],
+    ));
+    json(&casebook(
+        lib,
+        &["note", "set", &id, "the case note", "--json"],
+    ));
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("export.json");
+    let done = json(&casebook(
+        lib,
+        &[
+            "export",
+            "--ids",
+            &id,
+            "--format",
+            "json",
+            "--out",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(done["case_studies"], 1);
+    let md = out.path().join("md");
+    let done = json(&casebook(
+        lib,
+        &[
+            "export",
+            "--ids",
+            &id,
+            "--format",
+            "md",
+            "--out",
+            md.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    let md_file = done["files"][0].as_str().unwrap();
+    let text = std::fs::read_to_string(md_file).unwrap();
+    assert!(
+        text.contains("## Highlights\n\n> the LLM wizard\n"),
+        "{text}"
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    let report = json(&casebook(
+        fresh.path(),
+        &["--no-seed", "import", file.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(report["added"], 1);
+    let new_id = report["changed_ids"][0].to_string();
+    let listed = json(&casebook(
+        fresh.path(),
+        &["highlight", "list", &new_id, "--json"],
+    ));
+    assert_eq!(listed["highlights"][0]["quote"], "the LLM wizard");
+    assert_eq!(listed["highlights"][0]["note"], "export me");
+    assert_eq!(listed["note"], "the case note");
+    assert_eq!(
+        json(&casebook(fresh.path(), &["search", "export me", "--json"]))["total"],
+        1
+    );
+}
+
+#[test]
+fn backup_then_restore_brings_the_library_back() {
+    let (lib, id) = seeded();
+    let lib = lib.path();
+    json(&casebook(
+        lib,
+        &["note", "set", &id, "before the quokka backup", "--json"],
+    ));
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("snap.sqlite3");
+    let made = json(&casebook(
+        lib,
+        &["backup", dest.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(made["backup"], dest.to_str().unwrap());
+    // The default: a rolling backup inside the library.
+    let rolling = json(&casebook(lib, &["backup", "--json"]));
+    assert!(rolling["backup"].as_str().unwrap().contains("backups"));
+
+    json(&casebook(lib, &["trash", &id, "--json"]));
+    json(&casebook(lib, &["empty-trash", "--json"]));
+    assert_eq!(
+        json(&casebook(lib, &["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let restored = json(&casebook(
+        lib,
+        &["restore", dest.to_str().unwrap(), "--json"],
+    ));
+    assert_eq!(restored["indexed"], 4);
+    assert_eq!(
+        json(&casebook(lib, &["list", "--json"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(
+        json(&casebook(lib, &["note", "show", &id, "--json"]))["note"],
+        "before the quokka backup"
+    );
+    assert_eq!(
+        json(&casebook(lib, &["search", "quokka", "--json"]))["total"],
+        1
+    );
 }

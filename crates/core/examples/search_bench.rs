@@ -139,6 +139,7 @@ fn main() {
             summary: s.summary.clone(),
             body_text: s.body.clone(),
             tags: s.tags.clone(),
+            ..Default::default()
         });
         if batch.len() == 1000 {
             idx.upsert(std::mem::take(&mut batch)).expect("upsert");

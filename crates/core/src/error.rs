@@ -28,6 +28,10 @@ pub enum Error {
     /// No case study has that id or slug.
     #[error("no case study '{0}'")]
     NotFound(String),
+    /// Something the caller named matches several times (e.g. a quote to highlight that
+    /// occurs more than once: pick one by its occurrence number).
+    #[error("{what} occurs {count} times; say which one")]
+    Ambiguous { what: String, count: usize },
     /// The caller asked for something that makes no sense (bad id, bad argument).
     #[error("{0}")]
     Invalid(String),

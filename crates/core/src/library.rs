@@ -16,6 +16,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+mod backup;
+mod export;
+mod organise;
+
+pub use export::{ExportFile, EXPORT_FORMAT, EXPORT_VERSION};
+
 /// The five seed case studies: the default library a new user starts with.
 const SEEDS: &[(&str, &[u8])] = &[
     (
@@ -266,13 +272,51 @@ impl Library {
 
     /// Imports files, folders (recursively) and .zip archives. `progress` is called after
     /// each batch; setting `cancel` stops after the current batch: what was committed
-    /// stays, nothing is half-imported.
+    /// stays, nothing is half-imported. A Casebook JSON export named directly (not inside a
+    /// folder) is restored with [`Library::import_export`], annotations included.
     pub fn import(
         &self,
         paths: &[PathBuf],
         progress: &(dyn Fn(&ImportProgress) + Sync),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
+        let mut exports = ImportReport::default();
+        let mut rest = Vec::with_capacity(paths.len());
+        for p in paths {
+            match read_if_export(p) {
+                Some(bytes) => match self.import_export(&bytes) {
+                    Ok(r) => {
+                        exports.added += r.added;
+                        exports.merged += r.matched;
+                        exports.changed_ids.extend(r.changed_ids);
+                    }
+                    Err(e) => exports.failed.push(ImportFailure {
+                        path: p.display().to_string(),
+                        error: e.to_string(),
+                    }),
+                },
+                None => rest.push(p.clone()),
+            }
+        }
+        let mut report = self.import_scanned(&rest, progress, cancel)?;
+        report.added += exports.added;
+        report.merged += exports.merged;
+        report.failed.extend(exports.failed);
+        report.changed_ids.extend(exports.changed_ids);
+        report.changed_ids.sort_unstable();
+        report.changed_ids.dedup();
+        Ok(report)
+    }
+
+    fn import_scanned(
+        &self,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(&ImportProgress) + Sync),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
+        if paths.is_empty() {
+            return Ok(ImportReport::default());
+        }
         let mut failed = Vec::new();
         let inputs = scan::scan(paths, &mut failed);
         let total = inputs.len();
@@ -380,6 +424,29 @@ impl Library {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The bytes of `path` when it is a file that is a Casebook JSON export.
+fn read_if_export(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let is_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json || !path.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(512)
+        .read_to_end(&mut head)
+        .ok()?;
+    if !ExportFile::sniff(&head) {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    Some(bytes)
 }
 
 /// Parse, normalise and fingerprint one file: pure work, run in parallel.
@@ -532,8 +599,10 @@ fn slugs_conflict(conn: &Connection, slug: Option<&str>, id: CaseStudyId) -> Res
     Ok(!theirs.is_empty() && !theirs.iter().any(|s| s == slug))
 }
 
-/// Re-derives a case study from all its sources (order-independent) and writes it.
+/// Re-derives a case study from all its sources (order-independent) and writes it; when its
+/// plain text changed, its highlights are anchored again.
 fn recompute(conn: &Connection, id: CaseStudyId) -> Result<()> {
+    let before = store::body_text(conn, id)?;
     let sources = store::sources_of(conn, id)?;
     let parsed: Vec<&NormalizedCaseStudy> = sources.iter().map(|s| &s.parsed).collect();
     let merged = dedup::merge(&parsed);
@@ -555,7 +624,11 @@ fn recompute(conn: &Connection, id: CaseStudyId) -> Result<()> {
         n += 1;
     }
     let fingerprints = dedup::fingerprints(&merged.body_text);
-    store::write_case_study(conn, id, &merged, &slug, &fingerprints)
+    store::write_case_study(conn, id, &merged, &slug, &fingerprints)?;
+    if before != merged.body_text {
+        organise::reanchor(conn, id, &merged.body_text)?;
+    }
+    Ok(())
 }
 
 fn dir_size(dir: &Path) -> u64 {

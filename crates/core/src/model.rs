@@ -132,7 +132,18 @@ pub struct CaseStudy {
     pub summary: Option<String>,
     pub tags: Vec<String>,
     pub inferred_tags: Vec<String>,
+    /// Tags the user added (or accepted from the inferred ones).
+    #[serde(default)]
+    pub user_tags: Vec<String>,
     pub sources: Vec<SourceRef>,
+    #[serde(default)]
+    pub starred: bool,
+    #[serde(default)]
+    pub read: bool,
+    /// When it was last opened (ms since the epoch).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub last_opened_at: Option<i64>,
 }
 
 /// A case study with its body: `casebook show`.
@@ -208,6 +219,10 @@ pub struct Filters {
     pub companies: Vec<String>,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
+    /// Only case studies with highlights, a note or user tags.
+    pub annotated_only: bool,
+    pub starred_only: bool,
+    pub unread_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -218,6 +233,8 @@ pub enum Sort {
     Relevance,
     Newest,
     Title,
+    /// Most recently opened first; never opened last.
+    RecentlyOpened,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -263,6 +280,9 @@ pub struct SearchHit {
     pub score: f32,
     /// A short extract as HTML: text escaped, hits wrapped in `<mark>…</mark>`, nothing else.
     pub snippet: String,
+    /// True when the query's words are in the case study's highlights, notes or user tags.
+    #[serde(default)]
+    pub matched_annotations: bool,
 }
 
 /// Counts of hits per facet value, over the whole hit set (not just the page).
@@ -361,6 +381,166 @@ pub struct Stats {
     /// Documents in the search index (equals `case_studies` when consistent).
     #[ts(type = "number")]
     pub indexed: u64,
+}
+
+/// The colours a highlight can have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum HighlightColor {
+    #[default]
+    Yellow,
+    Green,
+    Blue,
+    Pink,
+    Purple,
+}
+
+impl HighlightColor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HighlightColor::Yellow => "yellow",
+            HighlightColor::Green => "green",
+            HighlightColor::Blue => "blue",
+            HighlightColor::Pink => "pink",
+            HighlightColor::Purple => "purple",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HighlightColor> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "yellow" => HighlightColor::Yellow,
+            "green" => HighlightColor::Green,
+            "blue" => HighlightColor::Blue,
+            "pink" => HighlightColor::Pink,
+            "purple" => HighlightColor::Purple,
+            _ => return None,
+        })
+    }
+}
+
+/// A highlight id (SQLite rowid).
+pub type HighlightId = i64;
+
+/// A highlighted passage of a case study's plain text (`CaseStudyDetail::body_text`), with an
+/// optional note. Offsets count characters (Unicode scalar values, as `Array.from(text)` in
+/// JavaScript), `start..end`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Highlight {
+    #[ts(type = "number")]
+    pub id: HighlightId,
+    #[ts(type = "number")]
+    pub case_study_id: CaseStudyId,
+    /// Current position; meaningless when `orphan`.
+    #[ts(type = "number")]
+    pub start: u64,
+    #[ts(type = "number")]
+    pub end: u64,
+    /// The quoted text, and up to 32 characters before and after it (anchoring context).
+    pub quote: String,
+    pub prefix: String,
+    pub suffix: String,
+    pub color: HighlightColor,
+    /// Markdown; empty when none.
+    pub note: String,
+    /// True when the text changed and the quote could not be placed again: kept, shown apart.
+    pub orphan: bool,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+}
+
+/// A new highlight: a character range of the plain text. When `quote` is given it must be
+/// the text at that range (a guard against the UI using a stale text).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct HighlightInput {
+    #[ts(type = "number")]
+    pub start: u64,
+    #[ts(type = "number")]
+    pub end: u64,
+    pub quote: Option<String>,
+    pub color: HighlightColor,
+    pub note: Option<String>,
+}
+
+/// A change to a highlight; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct HighlightUpdate {
+    pub color: Option<HighlightColor>,
+    pub note: Option<String>,
+}
+
+/// A case study's annotations: highlights in reading order (orphans last), and its note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Annotations {
+    #[ts(type = "number")]
+    pub case_study_id: CaseStudyId,
+    pub highlights: Vec<Highlight>,
+    /// The case study's free Markdown note; empty when none.
+    pub note: String,
+}
+
+/// A collection id (SQLite rowid).
+pub type CollectionId = i64;
+
+/// A hand-made collection of case studies (a case study may be in several).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Collection {
+    #[ts(type = "number")]
+    pub id: CollectionId,
+    pub name: String,
+    /// Case studies in it (trashed ones not counted).
+    #[ts(type = "number")]
+    pub count: u64,
+    #[ts(type = "number")]
+    pub created_at: i64,
+}
+
+/// A smart collection: a named search, counted live.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SavedSearch {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub request: SearchRequest,
+    /// Hits of the search now (filled by `Library::saved_searches`).
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// A case study in the trash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TrashedCaseStudy {
+    #[serde(flatten)]
+    pub case_study: CaseStudy,
+    #[ts(type = "number")]
+    pub deleted_at: i64,
+}
+
+/// What restoring a JSON export did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportImportReport {
+    /// Case studies created from the export (not in the library before).
+    pub added: u32,
+    /// Case studies already in the library (same slug) whose annotations were restored.
+    pub matched: u32,
+    pub highlights: u32,
+    /// Highlights that could not be placed in the library's text (kept as orphans).
+    pub orphans: u32,
+    pub collections: u32,
+    #[ts(type = "number[]")]
+    pub changed_ids: Vec<CaseStudyId>,
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ fn doc(
         summary: Some(format!("Summary of case {id}: {title}.")),
         body_text: body.to_string(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
+        ..Default::default()
     }
 }
 

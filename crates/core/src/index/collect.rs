@@ -5,7 +5,10 @@
 //! Facet counting reads term ordinals of the fast-field columns and counts them in vectors;
 //! ordinals become strings only at the end of each segment, and only those with a count.
 
-use super::schema::{F_COMPANY_FACET, F_COMPANY_LC, F_ID, F_INDUSTRY, F_TAGS, F_TITLE_KEY, F_YEAR};
+use super::schema::{
+    F_COMPANY_FACET, F_COMPANY_LC, F_FLAGS, F_ID, F_INDUSTRY, F_OPENED_AT, F_TAGS, F_TITLE_KEY,
+    F_YEAR,
+};
 use crate::model::{Sort, TagMode};
 use std::collections::{BinaryHeap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -22,6 +25,10 @@ pub struct FilterSpec {
     pub companies: Vec<String>,
     pub year_from: Option<i64>,
     pub year_to: Option<i64>,
+    /// Flag bits a hit must have (annotated, starred) and must not have (read). These
+    /// restrict the whole search, facets included, like the query does.
+    pub flags_required: u64,
+    pub flags_forbidden: u64,
 }
 
 impl FilterSpec {
@@ -124,6 +131,10 @@ pub struct SegCollector {
     facets: bool,
     ids: Option<Column<u64>>,
     years: Option<Column<i64>>,
+    flags: Option<Column<u64>>,
+    flags_required: u64,
+    flags_forbidden: u64,
+    opened: Option<Column<i64>>,
     tags: Option<StrColumn>,
     industry: Option<StrColumn>,
     company: Option<StrColumn>,
@@ -167,6 +178,16 @@ impl Collector for SearchCollector<'_> {
         };
         let years = ff.column_opt::<i64>(F_YEAR)?;
         let ids = ff.column_opt::<u64>(F_ID)?;
+        let flags = if f.flags_required != 0 || f.flags_forbidden != 0 {
+            ff.column_opt::<u64>(F_FLAGS)?
+        } else {
+            None
+        };
+        let opened = if self.sort == Sort::RecentlyOpened {
+            ff.column_opt::<i64>(F_OPENED_AT)?
+        } else {
+            None
+        };
         let tag_filter = (!f.tags.is_empty()).then(|| {
             let mut wanted = HashMap::new();
             if let Some(col) = &tags {
@@ -227,6 +248,10 @@ impl Collector for SearchCollector<'_> {
             year_counts: vec![0; year_len],
             ids,
             years,
+            flags,
+            flags_required: f.flags_required,
+            flags_forbidden: f.flags_forbidden,
+            opened,
             tags,
             industry,
             company,
@@ -290,6 +315,11 @@ impl SegCollector {
             Sort::Relevance => (score_key(score), id),
             Sort::Newest => (year_key(year), id),
             Sort::Title => (first_ord(&self.title, doc).unwrap_or(u64::MAX), id),
+            Sort::RecentlyOpened => {
+                let t = self.opened.as_ref().and_then(|c| c.first(doc));
+                // Latest first; never opened last.
+                (t.map_or(u64::MAX, |t| (i64::MAX - t.max(0)) as u64), id)
+            }
         }
     }
 
@@ -326,6 +356,12 @@ impl SegmentCollector for SegCollector {
     type Fruit = Fruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        if self.flags_required != 0 || self.flags_forbidden != 0 {
+            let f = self.flags.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+            if f & self.flags_required != self.flags_required || f & self.flags_forbidden != 0 {
+                return;
+            }
+        }
         let year = self.years.as_ref().and_then(|c| c.first(doc));
         if self.no_filters {
             self.total += 1;

@@ -52,6 +52,14 @@ pub struct IndexDoc {
     pub body_text: String,
     /// Every tag slug the case study carries (source, inferred, user).
     pub tags: Vec<String>,
+    /// Highlight quotes and notes, the case study's note, user tags (searchable text).
+    pub annotations: String,
+    /// It has highlights, a note or user tags.
+    pub annotated: bool,
+    pub starred: bool,
+    pub read: bool,
+    /// Last opened (ms since the epoch).
+    pub opened_at: Option<i64>,
 }
 
 /// How the index was found when opened.
@@ -276,16 +284,24 @@ impl SearchIndex {
             self.analyzer.clone(),
             f.summary,
         );
+        let notes_hl = snippet::Highlighter::new(
+            plan::highlight_weights(searcher, f.annotations, &run.plan.highlight),
+            self.analyzer.clone(),
+            f.annotations,
+        );
         let mut hits = Vec::with_capacity(page.len());
         for r in page {
             let doc: TantivyDocument = searcher.doc(r.doc).map_err(idx_err)?;
             let text = |field| doc.get_first(field).and_then(|v| v.as_str());
             let body = text(f.body).unwrap_or("");
             let summary = text(f.summary).unwrap_or("");
+            let notes = text(f.annotations).unwrap_or("");
+            let matched_annotations = notes_hl.has_terms() && notes_hl.snippet(notes).is_some();
             let snippet = if body_hl.has_terms() {
                 body_hl
                     .snippet(body)
                     .or_else(|| summary_hl.snippet(summary))
+                    .or_else(|| notes_hl.snippet(notes))
                     .unwrap_or_else(|| {
                         snippet::lead(if summary.is_empty() { body } else { summary })
                     })
@@ -304,6 +320,7 @@ impl SearchIndex {
                 industry: text(f.industry).map(str::to_string),
                 score: r.score,
                 snippet,
+                matched_annotations,
             });
         }
         Ok(hits)
@@ -334,6 +351,16 @@ fn filter_spec(req: &SearchRequest) -> FilterSpec {
         companies: norm(&f.companies, |s| Some(s.trim().to_lowercase())),
         year_from: f.year_from.map(i64::from),
         year_to: f.year_to.map(i64::from),
+        flags_required: (if f.annotated_only {
+            schema::FLAG_ANNOTATED
+        } else {
+            0
+        }) | (if f.starred_only {
+            schema::FLAG_STARRED
+        } else {
+            0
+        }),
+        flags_forbidden: if f.unread_only { schema::FLAG_READ } else { 0 },
     }
 }
 

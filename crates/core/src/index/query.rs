@@ -35,6 +35,7 @@ impl TextScope {
                 (f.company, 2.0),
                 (f.summary, 1.5),
                 (f.body, 1.0),
+                (f.annotations, 1.0),
             ],
             TextScope::Title => vec![(f.title, 1.0)],
             TextScope::Company => vec![(f.company, 1.0)],

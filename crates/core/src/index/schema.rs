@@ -14,7 +14,7 @@ use tantivy::TantivyDocument;
 
 /// Bump whenever the schema, the analyser or the meaning of a field changes: an index stamped
 /// with another version is recreated (and refilled from SQLite) on open.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name under which [`analyzer`] is registered on the index.
 pub const TEXT_TOKENIZER: &str = "casebook_en";
@@ -66,7 +66,17 @@ pub struct Fields {
     pub body: Field,
     /// Canonical tag slugs, multi-valued: indexed raw, fast.
     pub tags: Field,
+    /// Highlights, notes and user tags: full text, stored (to tell a hit matched them).
+    pub annotations: Field,
+    /// u64 bit set ([`FLAG_ANNOTATED`], [`FLAG_STARRED`], [`FLAG_READ`]): fast, indexed.
+    pub flags: Field,
+    /// i64 ms since the epoch of the last opening: fast (sort by recently opened).
+    pub opened_at: Field,
 }
+
+pub const FLAG_ANNOTATED: u64 = 1;
+pub const FLAG_STARRED: u64 = 2;
+pub const FLAG_READ: u64 = 4;
 
 pub const F_ID: &str = "id";
 pub const F_TITLE_KEY: &str = "title_key";
@@ -75,6 +85,8 @@ pub const F_COMPANY_LC: &str = "company_lc";
 pub const F_INDUSTRY: &str = "industry";
 pub const F_YEAR: &str = "year";
 pub const F_TAGS: &str = "tags";
+pub const F_FLAGS: &str = "flags";
+pub const F_OPENED_AT: &str = "opened_at";
 
 pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -109,8 +121,11 @@ pub fn build_schema() -> (Schema, Fields) {
                 .set_stored(),
         ),
         summary: b.add_text_field("summary", text_stored.clone()),
-        body: b.add_text_field("body", text_stored),
+        body: b.add_text_field("body", text_stored.clone()),
         tags: b.add_text_field(F_TAGS, STRING | FAST),
+        annotations: b.add_text_field("annotations", text_stored),
+        flags: b.add_u64_field(F_FLAGS, NumericOptions::default().set_indexed().set_fast()),
+        opened_at: b.add_i64_field(F_OPENED_AT, NumericOptions::default().set_fast()),
     };
     (b.build(), fields)
 }
@@ -163,6 +178,16 @@ pub fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
     tags.dedup();
     for t in tags {
         doc.add_text(f.tags, t);
+    }
+    if !d.annotations.trim().is_empty() {
+        doc.add_text(f.annotations, &d.annotations);
+    }
+    let flags = (if d.annotated { FLAG_ANNOTATED } else { 0 })
+        | (if d.starred { FLAG_STARRED } else { 0 })
+        | (if d.read { FLAG_READ } else { 0 });
+    doc.add_u64(f.flags, flags);
+    if let Some(t) = d.opened_at {
+        doc.add_i64(f.opened_at, t);
     }
     doc
 }

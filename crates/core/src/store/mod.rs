@@ -3,9 +3,12 @@
 //! Functions take `&Connection` (a `Transaction` derefs to one), so the caller decides the
 //! transaction boundary: `Library` runs one transaction per import batch.
 
+mod annot;
 mod schema;
 
-pub use schema::{open_database, open_in_memory, SCHEMA_VERSION};
+pub use annot::*;
+
+pub use schema::{open_database, open_in_memory, upgrade, version_of, SCHEMA_VERSION};
 
 use crate::error::{Error, Result};
 use crate::index::IndexDoc;
@@ -194,8 +197,16 @@ pub fn write_case_study(
     for t in &cs.tags {
         insert_tag.execute(params![id, t, "source"])?;
     }
+    // Inferred tags the user dismissed, or already has as their own, stay away.
+    let mut insert_inferred = conn.prepare_cached(
+        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin)
+         SELECT ?1, ?2, 'inferred' WHERE NOT EXISTS
+           (SELECT 1 FROM dismissed_tags WHERE case_study_id = ?1 AND tag = ?2)
+         AND NOT EXISTS
+           (SELECT 1 FROM tags WHERE case_study_id = ?1 AND tag = ?2 AND origin = 'user')",
+    )?;
     for t in &cs.inferred_tags {
-        insert_tag.execute(params![id, t, "inferred"])?;
+        insert_inferred.execute(params![id, t])?;
     }
     conn.prepare_cached("DELETE FROM fingerprints WHERE case_study_id = ?1")?
         .execute([id])?;
@@ -306,17 +317,24 @@ pub fn bump_generation(conn: &Connection) -> Result<u64> {
 }
 
 pub fn count_case_studies(conn: &Connection) -> Result<u64> {
-    let n: i64 = conn.query_row("SELECT count(*) FROM case_studies", [], |r| r.get(0))?;
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM case_studies WHERE deleted_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(n as u64)
 }
 
+/// Every case study not in the trash.
 pub fn all_ids(conn: &Connection) -> Result<Vec<CaseStudyId>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM case_studies ORDER BY id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM case_studies WHERE deleted_at IS NULL ORDER BY id")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const CASE_STUDY_COLUMNS: &str = "id, slug, title, company, industry, year, link, summary";
+const CASE_STUDY_COLUMNS: &str =
+    "id, slug, title, company, industry, year, link, summary, starred, read, last_opened_at";
 
 fn case_study_from_row(r: &Row) -> rusqlite::Result<CaseStudy> {
     Ok(CaseStudy {
@@ -330,7 +348,11 @@ fn case_study_from_row(r: &Row) -> rusqlite::Result<CaseStudy> {
         summary: r.get(7)?,
         tags: Vec::new(),
         inferred_tags: Vec::new(),
+        user_tags: Vec::new(),
         sources: Vec::new(),
+        starred: r.get(8)?,
+        read: r.get(9)?,
+        last_opened_at: r.get(10)?,
     })
 }
 
@@ -374,9 +396,10 @@ fn source_refs(conn: &Connection, id: CaseStudyId) -> Result<Vec<SourceRef>> {
 }
 
 fn complete(conn: &Connection, mut cs: CaseStudy) -> Result<CaseStudy> {
-    let (tags, inferred, _user) = tags_of(conn, cs.id)?;
+    let (tags, inferred, user) = tags_of(conn, cs.id)?;
     cs.tags = tags;
     cs.inferred_tags = inferred;
+    cs.user_tags = user;
     cs.sources = source_refs(conn, cs.id)?;
     Ok(cs)
 }
@@ -394,7 +417,8 @@ pub fn case_study(conn: &Connection, id: CaseStudyId) -> Result<CaseStudy> {
 
 pub fn list(conn: &Connection) -> Result<Vec<CaseStudy>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {CASE_STUDY_COLUMNS} FROM case_studies ORDER BY lower(title), id"
+        "SELECT {CASE_STUDY_COLUMNS} FROM case_studies WHERE deleted_at IS NULL
+         ORDER BY lower(title), id"
     ))?;
     let rows = stmt.query_map([], case_study_from_row)?;
     let mut out = Vec::new();
@@ -427,8 +451,9 @@ pub fn body_markdown(conn: &Connection, id: CaseStudyId) -> Result<String> {
 pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>> {
     let doc = conn
         .prepare_cached(
-            "SELECT id, slug, title, company, industry, year, summary, body_text
-             FROM case_studies WHERE id = ?1",
+            "SELECT id, slug, title, company, industry, year, summary, body_text,
+                    starred, read, last_opened_at
+             FROM case_studies WHERE id = ?1 AND deleted_at IS NULL",
         )?
         .query_row([id], |r| {
             Ok(IndexDoc {
@@ -441,6 +466,11 @@ pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>>
                 summary: r.get(6)?,
                 body_text: r.get(7)?,
                 tags: Vec::new(),
+                annotations: String::new(),
+                annotated: false,
+                starred: r.get(8)?,
+                read: r.get(9)?,
+                opened_at: r.get(10)?,
             })
         })
         .optional()?;
@@ -449,17 +479,30 @@ pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>>
         conn.prepare_cached("SELECT DISTINCT tag FROM tags WHERE case_study_id = ?1 ORDER BY tag")?;
     let rows = stmt.query_map([id], |r| r.get(0))?;
     doc.tags = rows.collect::<rusqlite::Result<_>>()?;
+    doc.annotations = annotation_text(conn, id)?;
+    doc.annotated = !doc.annotations.trim().is_empty();
     Ok(Some(doc))
 }
 
 pub fn stats(conn: &Connection) -> Result<Stats> {
     let (case_studies, companies, year_min, year_max): (i64, i64, Option<i32>, Option<i32>) = conn.query_row(
-        "SELECT count(*), count(DISTINCT lower(company)), min(year), max(year) FROM case_studies",
+        "SELECT count(*), count(DISTINCT lower(company)), min(year), max(year) FROM case_studies
+         WHERE deleted_at IS NULL",
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
-    let sources: i64 = conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0))?;
-    let tags: i64 = conn.query_row("SELECT count(DISTINCT tag) FROM tags", [], |r| r.get(0))?;
+    let sources: i64 = conn.query_row(
+        "SELECT count(*) FROM sources JOIN case_studies c ON c.id = case_study_id
+         WHERE c.deleted_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    let tags: i64 = conn.query_row(
+        "SELECT count(DISTINCT tag) FROM tags JOIN case_studies c ON c.id = case_study_id
+         WHERE c.deleted_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(Stats {
         case_studies: case_studies as u64,
         sources: sources as u64,

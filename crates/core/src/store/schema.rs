@@ -71,6 +71,67 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO meta (key, value) VALUES ('generation', 0);
     "#,
+    // 2: annotations and organisation: highlights, notes, dismissed inferred tags,
+    // collections, saved searches, reading state, the trash.
+    r#"
+    ALTER TABLE case_studies ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE case_studies ADD COLUMN read INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE case_studies ADD COLUMN last_opened_at INTEGER;
+    -- set while the case study is in the trash
+    ALTER TABLE case_studies ADD COLUMN deleted_at INTEGER;
+
+    CREATE TABLE highlights (
+        id INTEGER PRIMARY KEY,
+        case_study_id INTEGER NOT NULL REFERENCES case_studies(id) ON DELETE CASCADE,
+        -- character offsets in case_studies.body_text
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        quote TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        suffix TEXT NOT NULL,
+        color TEXT NOT NULL CHECK (color IN ('yellow', 'green', 'blue', 'pink', 'purple')),
+        note TEXT NOT NULL DEFAULT '',
+        -- 1 when the text changed and the quote could not be placed again
+        orphan INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX highlights_by_case_study ON highlights(case_study_id, start);
+
+    CREATE TABLE notes (
+        case_study_id INTEGER PRIMARY KEY REFERENCES case_studies(id) ON DELETE CASCADE,
+        markdown TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+
+    -- inferred tags the user dismissed: a re-import does not bring them back
+    CREATE TABLE dismissed_tags (
+        case_study_id INTEGER NOT NULL REFERENCES case_studies(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (case_study_id, tag)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE collections (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE collection_members (
+        collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        case_study_id INTEGER NOT NULL REFERENCES case_studies(id) ON DELETE CASCADE,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (collection_id, case_study_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX collection_members_by_case_study ON collection_members(case_study_id);
+
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        -- the SearchRequest as JSON
+        request TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -92,6 +153,28 @@ pub fn open_database(path: &Path) -> Result<(Connection, bool)> {
     configure(&conn)?;
     let created = migrate(&conn)?;
     Ok((conn, created))
+}
+
+/// Brings an open connection's schema up to date (after a backup was restored into it).
+pub fn upgrade(conn: &Connection) -> Result<()> {
+    migrate(conn).map(|_| ())
+}
+
+/// The schema version of the database at `path`, opened read-only (nothing is written).
+pub fn version_of(path: &Path) -> Result<i64> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if ok != "ok" {
+        return Err(Error::Invalid(format!("damaged database: {ok}")));
+    }
+    // A file that is not a Casebook library has no case_studies table.
+    conn.query_row("SELECT count(*) FROM case_studies", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
 /// An in-memory database with the current schema, for tests.
@@ -213,5 +296,62 @@ mod tests {
             rows.map(|r| r.unwrap()).collect()
         };
         assert_eq!(schema(&step), schema(&fresh));
+    }
+
+    /// The schema of every table, index and column, for comparison.
+    fn schema_of(c: &Connection) -> Vec<String> {
+        let mut s = c
+            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        let rows = s.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn version_1_library_migrates_with_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sqlite");
+        {
+            // A library as version 1 wrote it, with a case study and a tag.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute_batch(
+                "INSERT INTO case_studies (id, slug, title, body_markdown, body_text, created_at, updated_at)
+                 VALUES (7, 'acme', 'Acme', 'Body', 'Body', 1, 1);
+                 INSERT INTO tags VALUES (7, 'rag', 'source');",
+            )
+            .unwrap();
+        }
+        assert_eq!(version_of(&path).unwrap(), 1);
+        let (conn, created) = open_database(&path).unwrap();
+        assert!(!created);
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        assert_eq!(schema_of(&conn), schema_of(&open_in_memory().unwrap()));
+        let (title, starred, deleted): (String, i64, Option<i64>) = conn
+            .query_row(
+                "SELECT title, starred, deleted_at FROM case_studies WHERE id = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((title.as_str(), starred, deleted), ("Acme", 0, None));
+        // The new tables work with the old rows.
+        conn.execute(
+            "INSERT INTO highlights (case_study_id, start, \"end\", quote, prefix, suffix, color, created_at, updated_at)
+             VALUES (7, 0, 4, 'Body', '', '', 'green', 1, 1)",
+            [],
+        )
+        .unwrap();
+        assert!(conn
+            .execute(
+                "INSERT INTO highlights (case_study_id, start, \"end\", quote, prefix, suffix, color, created_at, updated_at)
+                 VALUES (7, 0, 4, 'Body', '', '', 'red', 1, 1)",
+                [],
+            )
+            .is_err());
     }
 }
