@@ -24,7 +24,7 @@ export const PAGE_SIZE = 50;
 export const TYPING_DEBOUNCE_MS = 70;
 
 export function emptyFilters(): Filters {
-  return { tags: [], tag_mode: "all", industries: [], companies: [], year_from: null, year_to: null };
+  return { tags: [], tag_mode: "all", industries: [], companies: [], year_from: null, year_to: null, annotated_only: false, starred_only: false, unread_only: false };
 }
 
 function emptyFacets(): Facets {

@@ -100,6 +100,7 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
       industry: d.industry,
       score: 1,
       snippet: snippet(d),
+      matched_annotations: false,
     })),
     facets: {
       tags: count((d) => d.tags),
@@ -240,7 +241,7 @@ function install() {
           return (
             control.uiState ?? {
               query: "",
-              filters: { tags: [], tag_mode: "all", industries: [], companies: [], year_from: null, year_to: null },
+              filters: { tags: [], tag_mode: "all", industries: [], companies: [], year_from: null, year_to: null, annotated_only: false, starred_only: false, unread_only: false },
               sort: "relevance",
               open_id: null,
               theme: "system",
