@@ -8,8 +8,9 @@ use crate::types::{ImportPick, LibraryInfo, UiState};
 use crate::ui_state;
 use casebook_core::taxonomy::{self, Taxonomy};
 use casebook_core::{
-    CaseStudyDetail, CaseStudyId, ImportProgress, ImportReport, RenderedBody, SearchRequest,
-    SearchResponse,
+    Annotations, CaseStudyDetail, CaseStudyId, Collection, CollectionId, Highlight,
+    HighlightId, HighlightInput, HighlightUpdate, ImportProgress, ImportReport, RenderedBody,
+    SavedSearch, SearchRequest, SearchResponse, TrashedCaseStudy,
 };
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -162,4 +163,159 @@ pub async fn save_ui_state(state: State<'_, AppState>, ui: UiState) -> AppResult
         return Ok(());
     };
     spawn_blocking(move || ui_state::save(&file, &ui)).await?
+}
+
+// ---- Annotating and organising (issue 4): thin adapters over `casebook_core::Library`. ----
+
+/// Runs `f` on the library off the async runtime's threads and maps its error.
+async fn with_lib<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&casebook_core::Library) -> casebook_core::Result<T> + Send + 'static,
+) -> AppResult<T> {
+    let lib = state.library().await?;
+    spawn_blocking(move || f(&lib)).await?.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn annotations(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<Annotations> {
+    with_lib(&state, move |lib| lib.annotations(id)).await
+}
+
+#[tauri::command]
+pub async fn plain_text(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<String> {
+    with_lib(&state, move |lib| lib.plain_text(id)).await
+}
+
+#[tauri::command]
+pub async fn add_highlight(
+    state: State<'_, AppState>,
+    id: CaseStudyId,
+    input: HighlightInput,
+) -> AppResult<Highlight> {
+    with_lib(&state, move |lib| lib.add_highlight(id, &input)).await
+}
+
+#[tauri::command]
+pub async fn update_highlight(
+    state: State<'_, AppState>,
+    highlight: HighlightId,
+    update: HighlightUpdate,
+) -> AppResult<Highlight> {
+    with_lib(&state, move |lib| lib.update_highlight(highlight, &update)).await
+}
+
+#[tauri::command]
+pub async fn delete_highlight(state: State<'_, AppState>, highlight: HighlightId) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.delete_highlight(highlight)).await
+}
+
+#[tauri::command]
+pub async fn set_note(state: State<'_, AppState>, id: CaseStudyId, note: String) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.set_note(id, &note)).await
+}
+
+#[tauri::command]
+pub async fn set_starred(state: State<'_, AppState>, id: CaseStudyId, on: bool) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.set_starred(id, on)).await
+}
+
+#[tauri::command]
+pub async fn set_read(state: State<'_, AppState>, id: CaseStudyId, on: bool) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.set_read(id, on)).await
+}
+
+#[tauri::command]
+pub async fn mark_opened(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.mark_opened(id)).await
+}
+
+#[tauri::command]
+pub async fn add_tags(
+    state: State<'_, AppState>,
+    ids: Vec<CaseStudyId>,
+    tag: String,
+) -> AppResult<u32> {
+    with_lib(&state, move |lib| lib.add_tags(&ids, &tag)).await
+}
+
+#[tauri::command]
+pub async fn remove_tags(
+    state: State<'_, AppState>,
+    ids: Vec<CaseStudyId>,
+    tag: String,
+) -> AppResult<u32> {
+    with_lib(&state, move |lib| lib.remove_tags(&ids, &tag)).await
+}
+
+#[tauri::command]
+pub async fn accept_tag(state: State<'_, AppState>, id: CaseStudyId, tag: String) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.accept_tag(id, &tag)).await
+}
+
+#[tauri::command]
+pub async fn dismiss_tag(state: State<'_, AppState>, id: CaseStudyId, tag: String) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.dismiss_tag(id, &tag)).await
+}
+
+#[tauri::command]
+pub async fn collections(state: State<'_, AppState>) -> AppResult<Vec<Collection>> {
+    with_lib(&state, |lib| lib.collections()).await
+}
+
+#[tauri::command]
+pub async fn create_collection(state: State<'_, AppState>, name: String) -> AppResult<Collection> {
+    with_lib(&state, move |lib| lib.create_collection(&name)).await
+}
+
+#[tauri::command]
+pub async fn add_to_collection(
+    state: State<'_, AppState>,
+    collection: CollectionId,
+    ids: Vec<CaseStudyId>,
+) -> AppResult<u32> {
+    with_lib(&state, move |lib| lib.add_to_collection(collection, &ids)).await
+}
+
+#[tauri::command]
+pub async fn remove_from_collection(
+    state: State<'_, AppState>,
+    collection: CollectionId,
+    ids: Vec<CaseStudyId>,
+) -> AppResult<u32> {
+    with_lib(&state, move |lib| lib.remove_from_collection(collection, &ids)).await
+}
+
+#[tauri::command]
+pub async fn saved_searches(state: State<'_, AppState>) -> AppResult<Vec<SavedSearch>> {
+    with_lib(&state, |lib| lib.saved_searches()).await
+}
+
+#[tauri::command]
+pub async fn save_search(
+    state: State<'_, AppState>,
+    name: String,
+    request: SearchRequest,
+) -> AppResult<SavedSearch> {
+    with_lib(&state, move |lib| lib.save_search(&name, &request)).await
+}
+
+/// Deletes a saved search by id (its digits) — never by a path.
+#[tauri::command]
+pub async fn delete_saved_search(state: State<'_, AppState>, id: i64) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.delete_saved_search(&id.to_string())).await
+}
+
+#[tauri::command]
+pub async fn trash(state: State<'_, AppState>, ids: Vec<CaseStudyId>) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.trash(&ids)).await
+}
+
+#[tauri::command]
+pub async fn restore(state: State<'_, AppState>, ids: Vec<CaseStudyId>) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.restore(&ids)).await
+}
+
+#[tauri::command]
+pub async fn trash_list(state: State<'_, AppState>) -> AppResult<Vec<TrashedCaseStudy>> {
+    with_lib(&state, |lib| lib.trash_list()).await
 }

@@ -66,7 +66,7 @@ impl From<casebook_core::Error> for AppError {
             E::NotFound(_) => ErrorCode::NotFound,
             E::InUse(_) => ErrorCode::InUse,
             E::NewerSchema { .. } => ErrorCode::LibraryUnavailable,
-            E::Invalid(_) => ErrorCode::Invalid,
+            E::Invalid(_) | E::Ambiguous { .. } => ErrorCode::Invalid,
             E::Io { .. } | E::Db(_) | E::Index(_) => ErrorCode::Internal,
         };
         if code == ErrorCode::Internal {
@@ -108,5 +108,15 @@ mod tests {
         }
         .into();
         assert_eq!(e.code, ErrorCode::LibraryUnavailable);
+    }
+
+    #[test]
+    fn an_ambiguous_quote_is_invalid_input() {
+        let e: AppError = casebook_core::Error::Ambiguous {
+            what: "quote".into(),
+            count: 2,
+        }
+        .into();
+        assert_eq!(e.code, ErrorCode::Invalid);
     }
 }
