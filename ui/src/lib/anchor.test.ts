@@ -24,7 +24,11 @@ describe("toPlain", () => {
     const dom = "😀 emoji firstthen the quote here";
     const i = dom.indexOf("quote");
     const r = toPlain(plain, dom, i, i + 5);
-    expect(r).toEqual({ start: charLen("😀 emoji first\n\nthen the "), end: charLen("😀 emoji first\n\nthen the quote"), quote: "quote" });
+    expect(r).toEqual({
+      start: charLen("😀 emoji first\n\nthen the "),
+      end: charLen("😀 emoji first\n\nthen the quote"),
+      quote: "quote",
+    });
     expect(Array.from(plain).slice(r!.start, r!.end).join("")).toBe("quote");
   });
 });

@@ -15,6 +15,13 @@ import type { SearchRequest } from "./bindings/SearchRequest";
 import type { SearchResponse } from "./bindings/SearchResponse";
 import type { Taxonomy } from "./bindings/Taxonomy";
 import type { UiState } from "./bindings/UiState";
+import type { Annotations } from "./bindings/Annotations";
+import type { Collection } from "./bindings/Collection";
+import type { Highlight } from "./bindings/Highlight";
+import type { HighlightInput } from "./bindings/HighlightInput";
+import type { HighlightUpdate } from "./bindings/HighlightUpdate";
+import type { SavedSearch } from "./bindings/SavedSearch";
+import type { TrashedCaseStudy } from "./bindings/TrashedCaseStudy";
 
 /** An error from a command, or from the bridge itself, in words for a person. */
 export class ApiError extends Error {
@@ -70,6 +77,33 @@ export const api = {
   cancelImport: () => call<boolean>("cancel_import"),
   loadUiState: () => call<UiState>("load_ui_state"),
   saveUiState: (ui: UiState) => call<null>("save_ui_state", { ui }),
+
+  // Annotating and organising
+  annotations: (id: number) => call<Annotations>("annotations", { id }),
+  plainText: (id: number) => call<string>("plain_text", { id }),
+  addHighlight: (id: number, input: HighlightInput) => call<Highlight>("add_highlight", { id, input }),
+  updateHighlight: (highlight: number, update: HighlightUpdate) =>
+    call<Highlight>("update_highlight", { highlight, update }),
+  deleteHighlight: (highlight: number) => call<null>("delete_highlight", { highlight }),
+  setNote: (id: number, note: string) => call<null>("set_note", { id, note }),
+  setStarred: (id: number, on: boolean) => call<null>("set_starred", { id, on }),
+  setRead: (id: number, on: boolean) => call<null>("set_read", { id, on }),
+  markOpened: (id: number) => call<null>("mark_opened", { id }),
+  addTags: (ids: number[], tag: string) => call<number>("add_tags", { ids, tag }),
+  removeTags: (ids: number[], tag: string) => call<number>("remove_tags", { ids, tag }),
+  acceptTag: (id: number, tag: string) => call<null>("accept_tag", { id, tag }),
+  dismissTag: (id: number, tag: string) => call<null>("dismiss_tag", { id, tag }),
+  collections: () => call<Collection[]>("collections"),
+  createCollection: (name: string) => call<Collection>("create_collection", { name }),
+  addToCollection: (collection: number, ids: number[]) => call<number>("add_to_collection", { collection, ids }),
+  removeFromCollection: (collection: number, ids: number[]) =>
+    call<number>("remove_from_collection", { collection, ids }),
+  savedSearches: () => call<SavedSearch[]>("saved_searches"),
+  saveSearch: (name: string, request: SearchRequest) => call<SavedSearch>("save_search", { name, request }),
+  deleteSavedSearch: (id: number) => call<null>("delete_saved_search", { id }),
+  trash: (ids: number[]) => call<null>("trash", { ids }),
+  restore: (ids: number[]) => call<null>("restore", { ids }),
+  trashList: () => call<TrashedCaseStudy[]>("trash_list"),
 
   /** Opens an http(s) link in the system browser; the webview itself never navigates. */
   async openExternal(url: string): Promise<void> {

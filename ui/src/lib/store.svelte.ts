@@ -16,6 +16,10 @@ import type { TagMode } from "./bindings/TagMode";
 import type { Taxonomy } from "./bindings/Taxonomy";
 import type { ThemePreference } from "./bindings/ThemePreference";
 import type { UiState } from "./bindings/UiState";
+import type { Annotations } from "./bindings/Annotations";
+import type { Collection } from "./bindings/Collection";
+import type { HighlightColor } from "./bindings/HighlightColor";
+import type { SavedSearch } from "./bindings/SavedSearch";
 import { prettySlug } from "./labels";
 
 export const PAGE_SIZE = 50;
@@ -24,7 +28,17 @@ export const PAGE_SIZE = 50;
 export const TYPING_DEBOUNCE_MS = 70;
 
 export function emptyFilters(): Filters {
-  return { tags: [], tag_mode: "all", industries: [], companies: [], year_from: null, year_to: null, annotated_only: false, starred_only: false, unread_only: false };
+  return {
+    tags: [],
+    tag_mode: "all",
+    industries: [],
+    companies: [],
+    year_from: null,
+    year_to: null,
+    annotated_only: false,
+    starred_only: false,
+    unread_only: false,
+  };
 }
 
 function emptyFacets(): Facets {
@@ -44,7 +58,15 @@ export type ImportState =
 export type ReaderState =
   | { status: "empty" }
   | { status: "loading"; id: number }
-  | { status: "ready"; id: number; detail: CaseStudyDetail; body: RenderedBody }
+  | {
+      status: "ready";
+      id: number;
+      detail: CaseStudyDetail;
+      body: RenderedBody;
+      /** The core's plain text (highlight offsets count its characters) and annotations. */
+      plain: string;
+      annotations: Annotations;
+    }
   | { status: "error"; id: number; message: string; gone: boolean };
 
 export class AppStore {
@@ -76,6 +98,10 @@ export class AppStore {
   selected = $state(-1);
   openId = $state<number | null>(null);
   reader = $state.raw<ReaderState>({ status: "empty" });
+
+  // Organising
+  collections = $state.raw<Collection[]>([]);
+  savedSearches = $state.raw<SavedSearch[]>([]);
 
   // Import and notices
   importState = $state.raw<ImportState>({ phase: "idle" });
@@ -111,6 +137,7 @@ export class AppStore {
     this.status = "ready";
     await this.runSearch();
     if (this.openId !== null) void this.loadReader(this.openId);
+    void this.refreshLists();
   }
 
   private restore(ui: UiState): void {
@@ -267,7 +294,14 @@ export class AppStore {
 
   get hasFilters(): boolean {
     const f = this.filters;
-    return f.tags.length + f.industries.length + f.companies.length > 0 || f.year_from !== null || f.year_to !== null;
+    return (
+      f.tags.length + f.industries.length + f.companies.length > 0 ||
+      f.year_from !== null ||
+      f.year_to !== null ||
+      f.annotated_only ||
+      f.starred_only ||
+      f.unread_only
+    );
   }
 
   tagName(slug: string): string {
@@ -341,9 +375,15 @@ export class AppStore {
   async loadReader(id: number): Promise<void> {
     this.reader = { status: "loading", id };
     try {
-      const [detail, body] = await Promise.all([api.getCaseStudy(id), api.renderCaseStudy(id)]);
+      const [detail, body, plain, annotations] = await Promise.all([
+        api.getCaseStudy(id),
+        api.renderCaseStudy(id),
+        api.plainText(id),
+        api.annotations(id),
+      ]);
       if (this.openId !== id) return;
-      this.reader = { status: "ready", id, detail, body };
+      this.reader = { status: "ready", id, detail, body, plain, annotations };
+      api.markOpened(id).catch((e: unknown) => this.notify("error", toApiError(e).message));
     } catch (e) {
       if (this.openId !== id) return;
       const err = toApiError(e);
@@ -354,6 +394,110 @@ export class AppStore {
         message: err.code === "not_found" ? "This case study is no longer in the library." : err.message,
       };
     }
+  }
+
+  // ---- annotating and organising ------------------------------------------------------
+
+  /** Runs a change, then refreshes the open case study's annotations and the results. */
+  private async change(what: string, run: () => Promise<unknown>, reloadDetail = false): Promise<boolean> {
+    try {
+      await run();
+    } catch (e) {
+      this.notify("error", `${what}: ${toApiError(e).message}`);
+      return false;
+    }
+    const r = this.reader;
+    if (r.status === "ready") {
+      try {
+        const [annotations, detail] = await Promise.all([
+          api.annotations(r.id),
+          reloadDetail ? api.getCaseStudy(r.id) : Promise.resolve(r.detail),
+        ]);
+        const now = this.reader;
+        if (now.status === "ready" && now.id === r.id) this.reader = { ...now, annotations, detail };
+      } catch (e) {
+        this.notify("error", toApiError(e).message);
+      }
+    }
+    this.schedule(0);
+    void this.refreshLists();
+    return true;
+  }
+
+  addHighlight(id: number, start: number, end: number, quote: string, color: HighlightColor, note = "") {
+    return this.change("Could not highlight", () =>
+      api.addHighlight(id, { start, end, quote, color, note: note || null }),
+    );
+  }
+
+  updateHighlight(hid: number, color: HighlightColor | null, note: string | null) {
+    return this.change("Could not change the highlight", () => api.updateHighlight(hid, { color, note }));
+  }
+
+  deleteHighlight(hid: number) {
+    return this.change("Could not delete the highlight", () => api.deleteHighlight(hid));
+  }
+
+  setNote(id: number, note: string) {
+    return this.change("Could not save the note", () => api.setNote(id, note));
+  }
+
+  setStarred(id: number, on: boolean) {
+    return this.change("Could not star", () => api.setStarred(id, on), true);
+  }
+
+  setRead(id: number, on: boolean) {
+    return this.change("Could not mark as read", () => api.setRead(id, on), true);
+  }
+
+  addUserTag(id: number, tag: string) {
+    return this.change("Could not add the tag", () => api.addTags([id], tag), true);
+  }
+
+  removeUserTag(id: number, tag: string) {
+    return this.change("Could not remove the tag", () => api.removeTags([id], tag), true);
+  }
+
+  acceptTag(id: number, tag: string) {
+    return this.change("Could not accept the tag", () => api.acceptTag(id, tag), true);
+  }
+
+  dismissTag(id: number, tag: string) {
+    return this.change("Could not dismiss the tag", () => api.dismissTag(id, tag), true);
+  }
+
+  toggleFlag(flag: "annotated_only" | "starred_only" | "unread_only"): void {
+    this.filters[flag] = !this.filters[flag];
+    this.schedule(0);
+  }
+
+  async refreshLists(): Promise<void> {
+    const [c, s] = await Promise.allSettled([api.collections(), api.savedSearches()]);
+    if (c.status === "fulfilled") this.collections = c.value;
+    if (s.status === "fulfilled") this.savedSearches = s.value;
+  }
+
+  createCollection(name: string) {
+    return this.change("Could not create the collection", () => api.createCollection(name));
+  }
+
+  addToCollection(collection: number, id: number) {
+    return this.change("Could not add to the collection", () => api.addToCollection(collection, [id]));
+  }
+
+  saveSearch(name: string) {
+    return this.change("Could not save the search", () => api.saveSearch(name, this.buildRequest(0)));
+  }
+
+  deleteSavedSearch(id: number) {
+    return this.change("Could not delete the saved search", () => api.deleteSavedSearch(id));
+  }
+
+  applySavedSearch(s: SavedSearch): void {
+    this.query = s.request.query;
+    this.filters = { ...emptyFilters(), ...s.request.filters };
+    this.sort = s.request.sort;
+    this.schedule(0);
   }
 
   // ---- import --------------------------------------------------------------------------

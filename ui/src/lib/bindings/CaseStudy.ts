@@ -4,4 +4,4 @@ import type { SourceRef } from "./SourceRef";
 /**
  * A stored case study's metadata: one row of `casebook list`.
  */
-export type CaseStudy = { id: number, slug: string, title: string, company: string | null, industry: string | null, year: number | null, link: string | null, summary: string | null, tags: Array<string>, inferred_tags: Array<string>, sources: Array<SourceRef>, };
+export type CaseStudy = { id: number, slug: string, title: string, company: string | null, industry: string | null, year: number | null, link: string | null, summary: string | null, tags: Array<string>, inferred_tags: Array<string>, user_tags: Array<string>, sources: Array<SourceRef>, starred: boolean, read: boolean, last_opened_at: number | null, };

@@ -7,4 +7,4 @@ export type SearchHit = { id: number, slug: string, title: string, company: stri
 /**
  * A short extract as HTML: text escaped, hits wrapped in `<mark>…</mark>`, nothing else.
  */
-snippet: string, };
+snippet: string, matched_annotations: boolean, };

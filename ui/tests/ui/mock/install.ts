@@ -6,6 +6,11 @@ import type { SearchRequest } from "../../../src/lib/bindings/SearchRequest";
 import type { SearchResponse } from "../../../src/lib/bindings/SearchResponse";
 import type { UiState } from "../../../src/lib/bindings/UiState";
 import type { ImportReport } from "../../../src/lib/bindings/ImportReport";
+import type { Highlight } from "../../../src/lib/bindings/Highlight";
+import type { HighlightInput } from "../../../src/lib/bindings/HighlightInput";
+import type { HighlightUpdate } from "../../../src/lib/bindings/HighlightUpdate";
+import type { Collection } from "../../../src/lib/bindings/Collection";
+import type { SavedSearch } from "../../../src/lib/bindings/SavedSearch";
 
 type Call = { cmd: string; args: unknown };
 type Failure = { code: string; message: string };
@@ -18,6 +23,11 @@ interface MockControl {
   /** Delay (ms) per command, or a function of the args. */
   delay: Record<string, number | ((args: Record<string, unknown>) => number)>;
   uiState: UiState | null;
+  /** Annotations: highlights (all case studies), notes by case study id. */
+  highlights: Highlight[];
+  notes: Record<number, string>;
+  collections: Collection[];
+  saved: SavedSearch[];
   /** The next import: progress steps to emit and the report to return. */
   importPlan: { steps: number; stepMs: number; report: ImportReport; addDocs?: Doc[] };
   pendingPaths: string[];
@@ -50,13 +60,19 @@ function words(query: string): string[] {
     .map((w) => w.replace(/^[a-z_]+:/, ""));
 }
 
+let annotationText: (d: Doc) => string = () => "";
+
 function search(docs: Doc[], req: SearchRequest): SearchResponse {
   const t0 = performance.now();
   const ws = words(req.query);
   const f = req.filters;
   const match = (d: Doc, skip?: "tags" | "industry" | "company" | "year") => {
     const text = `${d.title} ${d.summary} ${d.body_text} ${d.company} ${d.tags.join(" ")}`.toLowerCase();
-    if (!ws.every((w) => text.includes(w))) return false;
+    const notes = annotationText(d).toLowerCase();
+    if (!ws.every((w) => text.includes(w) || notes.includes(w))) return false;
+    if (f.annotated_only && !notes) return false;
+    if (f.starred_only && !d.starred) return false;
+    if (f.unread_only && d.read) return false;
     if (skip !== "industry" && f.industries.length && !f.industries.includes(d.industry ?? "")) return false;
     if (
       skip !== "company" &&
@@ -74,6 +90,8 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
   };
   let hits = docs.filter((d) => match(d));
   if (req.sort === "newest") hits = [...hits].sort((a, b) => (b.year ?? 0) - (a.year ?? 0) || a.id - b.id);
+  if (req.sort === "recently_opened")
+    hits = [...hits].sort((a, b) => (b.last_opened_at ?? -1) - (a.last_opened_at ?? -1) || a.id - b.id);
   if (req.sort === "title") hits = [...hits].sort((a, b) => a.title.localeCompare(b.title));
   const count = (key: (d: Doc) => string[]) => {
     const out: Record<string, number> = {};
@@ -100,7 +118,7 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
       industry: d.industry,
       score: 1,
       snippet: snippet(d),
-      matched_annotations: false,
+      matched_annotations: ws.length > 0 && ws.some((w) => annotationText(d).toLowerCase().includes(w)),
     })),
     facets: {
       tags: count((d) => d.tags),
@@ -120,6 +138,10 @@ function install() {
     fail: {},
     delay: {},
     uiState: saved ? (JSON.parse(saved) as UiState) : null,
+    highlights: [],
+    notes: {},
+    collections: [{ id: 1, name: "Reading list", count: 0, created_at: 0 }],
+    saved: [],
     importPlan: {
       steps: 4,
       stepMs: 40,
@@ -155,6 +177,30 @@ function install() {
     control.fail[cmd] = { code, message: `mock failure (${code})` };
   }
   let cancelled = false;
+  let nextId = 100;
+  annotationText = (d) =>
+    [
+      control.notes[d.id] ?? "",
+      ...control.highlights.filter((h) => h.case_study_id === d.id).map((h) => `${h.quote} ${h.note}`),
+    ]
+      .join(" ")
+      .trim();
+  const annotationsOf = (id: number) => ({
+    case_study_id: id,
+    highlights: control.highlights
+      .filter((h) => h.case_study_id === id)
+      .sort((a, b) => Number(a.orphan) - Number(b.orphan) || a.start - b.start),
+    note: control.notes[id] ?? "",
+  });
+  const hlById = (id: unknown) => {
+    const h = control.highlights.find((x) => x.id === id);
+    if (!h) throw { code: "not_found", message: `no highlight ${String(id)}` };
+    return h;
+  };
+  const countSaved = (s: SavedSearch): SavedSearch => ({
+    ...s,
+    count: search(control.docs, { ...s.request, page: { offset: 0, limit: 0 } }).total,
+  });
 
   mockWindows("main");
   mockIPC(
@@ -241,7 +287,17 @@ function install() {
           return (
             control.uiState ?? {
               query: "",
-              filters: { tags: [], tag_mode: "all", industries: [], companies: [], year_from: null, year_to: null, annotated_only: false, starred_only: false, unread_only: false },
+              filters: {
+                tags: [],
+                tag_mode: "all",
+                industries: [],
+                companies: [],
+                year_from: null,
+                year_to: null,
+                annotated_only: false,
+                starred_only: false,
+                unread_only: false,
+              },
               sort: "relevance",
               open_id: null,
               theme: "system",
@@ -270,6 +326,116 @@ function install() {
           return plan.report;
         }
         case "plugin:opener|open_url":
+          return null;
+        case "plain_text":
+          return byId(args.id).body_text;
+        case "annotations":
+          byId(args.id);
+          return annotationsOf(args.id as number);
+        case "add_highlight": {
+          const d = byId(args.id);
+          const input = args.input as HighlightInput;
+          const chars = Array.from(d.body_text);
+          if (input.end <= input.start || input.end > chars.length)
+            throw { code: "invalid", message: `${input.start}..${input.end} is not a range of the text` };
+          const quote = chars.slice(input.start, input.end).join("");
+          if (input.quote !== null && input.quote !== quote)
+            throw { code: "invalid", message: "the quote is not the text at that range (the text may have changed)" };
+          const h: Highlight = {
+            id: nextId++,
+            case_study_id: d.id,
+            start: input.start,
+            end: input.end,
+            quote,
+            prefix: chars.slice(Math.max(0, input.start - 32), input.start).join(""),
+            suffix: chars.slice(input.end, input.end + 32).join(""),
+            color: input.color,
+            note: input.note ?? "",
+            orphan: false,
+            created_at: Date.now(),
+            updated_at: Date.now(),
+          };
+          control.highlights.push(h);
+          return h;
+        }
+        case "update_highlight": {
+          const h = hlById(args.highlight);
+          const u = args.update as HighlightUpdate;
+          if (u.color !== null) h.color = u.color;
+          if (u.note !== null) h.note = u.note;
+          return h;
+        }
+        case "delete_highlight":
+          hlById(args.highlight);
+          control.highlights = control.highlights.filter((h) => h.id !== args.highlight);
+          return null;
+        case "set_note":
+          byId(args.id);
+          control.notes[args.id as number] = args.note as string;
+          return null;
+        case "set_starred":
+          byId(args.id).starred = args.on as boolean;
+          return null;
+        case "set_read":
+          byId(args.id).read = args.on as boolean;
+          return null;
+        case "mark_opened":
+          byId(args.id).last_opened_at = Date.now();
+          return null;
+        case "add_tags":
+        case "remove_tags": {
+          let n = 0;
+          const tag = (args.tag as string).trim().toLowerCase().replace(/\s+/g, "-");
+          for (const id of args.ids as number[]) {
+            const d = byId(id);
+            const has = d.user_tags.includes(tag);
+            if (cmd === "add_tags" && !has) {
+              d.user_tags = [...d.user_tags, tag];
+              n++;
+            } else if (cmd === "remove_tags" && has) {
+              d.user_tags = d.user_tags.filter((t) => t !== tag);
+              n++;
+            }
+          }
+          return n;
+        }
+        case "accept_tag": {
+          const d = byId(args.id);
+          d.user_tags = [...d.user_tags, args.tag as string];
+          return null;
+        }
+        case "dismiss_tag": {
+          const d = byId(args.id);
+          d.inferred_tags = d.inferred_tags.filter((t) => t !== args.tag);
+          return null;
+        }
+        case "collections":
+          return control.collections;
+        case "create_collection": {
+          const c = { id: nextId++, name: args.name as string, count: 0, created_at: Date.now() };
+          control.collections = [...control.collections, c];
+          return c;
+        }
+        case "add_to_collection": {
+          const c = control.collections.find((x) => x.id === args.collection);
+          if (!c) throw { code: "not_found", message: "no collection" };
+          c.count += (args.ids as number[]).length;
+          return (args.ids as number[]).length;
+        }
+        case "saved_searches":
+          return control.saved.map(countSaved);
+        case "save_search": {
+          const s = countSaved({
+            id: nextId++,
+            name: args.name as string,
+            request: args.request as SearchRequest,
+            count: 0,
+          });
+          control.saved = [...control.saved, s];
+          return s;
+        }
+        case "delete_saved_search":
+          control.saved = control.saved.filter((x) => x.id !== args.id);
           return null;
         default:
           throw { code: "internal", message: `mock: unknown command ${cmd}` };
