@@ -438,3 +438,95 @@ test("after a restart the state is kept", async () => {
   await wd.until(async () => (await count()) === n, "the same results");
   await shot("06-after-restart");
 });
+
+// Selects `needle` in the reader's body as a user ends a selection: a DOM range over the text
+// nodes (it may cross search marks), then mouseup.
+async function selectInBody(needle) {
+  return wd.exec((n) => {
+    const body = document.querySelector(".prose");
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    let text = "";
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      nodes.push([t, text.length]);
+      text += t.data;
+    }
+    const i = text.indexOf(n);
+    if (i < 0) return false;
+    const at = (pos) => {
+      for (const [t, s] of nodes)
+        if (pos <= s + t.data.length) return [t, pos - s];
+      return null;
+    };
+    const range = document.createRange();
+    range.setStart(...at(i));
+    range.setEnd(...at(i + n.length));
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    body.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+    return true;
+  }, needle);
+}
+
+test("a highlight with a note survives a restart and its note is searchable", async () => {
+  if ((await wd.$$(".chip-remove")).length) await wd.click(".chip-remove");
+  await setQuery('title:debating "distinct discipline"');
+  await wd.until(async () => (await count()) === 1, "1 result");
+  await wd.click(ROWS);
+  await wd.until(
+    async () => (await wd.text(".prose")).length > 200,
+    "the body",
+  );
+  const quote = "distinctly different perspectives";
+  assert.ok(await selectInBody(quote), "the quote is in the body");
+  await wd.until(
+    async () => (await wd.$$(".hl-toolbar")).length === 1,
+    "the toolbar",
+  );
+  await wd.click('.hl-toolbar button[aria-pressed="false"]'); // Note…
+  await wd.until(
+    async () => (await wd.$$(".hl-note-input")).length === 1,
+    "the note box",
+  );
+  await wd.exec(() => {
+    const el = document.querySelector(".hl-note-input");
+    el.value = "quokkanote about framing";
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    return true;
+  });
+  await wd.click('.hl-toolbar button[aria-label="Highlight green"]');
+  const marked = async () =>
+    wd.exec(() =>
+      [...document.querySelectorAll(".prose mark.hl")]
+        .map((m) => m.textContent)
+        .join(""),
+    );
+  await wd.until(async () => (await marked()) === quote, "the highlight");
+  await wd.click("[data-testid=annotations-toggle]");
+  await wd.until(
+    async () => /quokkanote/.test(await wd.text("#annotation-panel")),
+    "the note in the panel",
+  );
+  await sleep(300);
+  await shot("07-reader-highlight");
+
+  await sleep(800); // the UI state (the open case study) is saved 300 ms after a change
+  await wd.stop();
+  await sleep(500);
+  await launch();
+  await wd.until(
+    async () => (await wd.$$(".prose mark.hl")).length > 0,
+    "the highlight back after a restart",
+  );
+  assert.equal(await marked(), quote);
+
+  await setQuery("quokkanote");
+  await wd.until(async () => (await count()) === 1, "found by its note");
+  await wd.until(
+    async () =>
+      (await wd.$$(`${ROWS} [data-testid=annot-marker]`)).length === 1,
+    "the annotation marker on the row",
+  );
+  await shot("08-note-search");
+});
