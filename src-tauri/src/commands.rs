@@ -8,9 +8,9 @@ use crate::types::{ImportPick, LibraryInfo, UiState};
 use crate::ui_state;
 use casebook_core::taxonomy::{self, Taxonomy};
 use casebook_core::{
-    Annotations, CaseStudyDetail, CaseStudyId, Collection, CollectionId, Highlight,
-    HighlightId, HighlightInput, HighlightUpdate, ImportProgress, ImportReport, RenderedBody,
-    SavedSearch, SearchRequest, SearchResponse, TrashedCaseStudy,
+    Annotations, CaseStudyDetail, CaseStudyId, Collection, CollectionId, Highlight, HighlightId,
+    HighlightInput, HighlightUpdate, ImportProgress, ImportReport, RenderedBody, SavedSearch,
+    SearchRequest, SearchResponse, TrashedCaseStudy,
 };
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -253,7 +253,11 @@ pub async fn accept_tag(state: State<'_, AppState>, id: CaseStudyId, tag: String
 }
 
 #[tauri::command]
-pub async fn dismiss_tag(state: State<'_, AppState>, id: CaseStudyId, tag: String) -> AppResult<()> {
+pub async fn dismiss_tag(
+    state: State<'_, AppState>,
+    id: CaseStudyId,
+    tag: String,
+) -> AppResult<()> {
     with_lib(&state, move |lib| lib.dismiss_tag(id, &tag)).await
 }
 
@@ -282,7 +286,10 @@ pub async fn remove_from_collection(
     collection: CollectionId,
     ids: Vec<CaseStudyId>,
 ) -> AppResult<u32> {
-    with_lib(&state, move |lib| lib.remove_from_collection(collection, &ids)).await
+    with_lib(&state, move |lib| {
+        lib.remove_from_collection(collection, &ids)
+    })
+    .await
 }
 
 #[tauri::command]
