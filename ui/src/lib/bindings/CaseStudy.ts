@@ -4,4 +4,12 @@ import type { SourceRef } from "./SourceRef";
 /**
  * A stored case study's metadata: one row of `casebook list`.
  */
-export type CaseStudy = { id: number, slug: string, title: string, company: string | null, industry: string | null, year: number | null, link: string | null, summary: string | null, tags: Array<string>, inferred_tags: Array<string>, user_tags: Array<string>, sources: Array<SourceRef>, starred: boolean, read: boolean, last_opened_at: number | null, };
+export type CaseStudy = { id: number, slug: string, title: string, company: string | null, industry: string | null, year: number | null, link: string | null, summary: string | null, tags: Array<string>, inferred_tags: Array<string>, 
+/**
+ * Tags the user added (or accepted from the inferred ones).
+ */
+user_tags: Array<string>, sources: Array<SourceRef>, starred: boolean, read: boolean, 
+/**
+ * When it was last opened (ms since the epoch).
+ */
+last_opened_at: number | null, };

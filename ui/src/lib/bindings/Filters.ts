@@ -16,4 +16,8 @@ industries: Array<string>,
 /**
  * Company names, any of (exact, case-insensitive).
  */
-companies: Array<string>, year_from: number | null, year_to: number | null, annotated_only: boolean, starred_only: boolean, unread_only: boolean, };
+companies: Array<string>, year_from: number | null, year_to: number | null, 
+/**
+ * Only case studies with highlights, a note or user tags.
+ */
+annotated_only: boolean, starred_only: boolean, unread_only: boolean, };

@@ -7,4 +7,8 @@ export type SearchHit = { id: number, slug: string, title: string, company: stri
 /**
  * A short extract as HTML: text escaped, hits wrapped in `<mark>…</mark>`, nothing else.
  */
-snippet: string, matched_annotations: boolean, };
+snippet: string, 
+/**
+ * True when the query's words are in the case study's highlights, notes or user tags.
+ */
+matched_annotations: boolean, };
