@@ -199,3 +199,16 @@ test("a search is saved with a live count and applied again from the sidebar", a
   await expect(app.getByRole("searchbox", { name: "Search case studies" })).toHaveValue("rag");
   await expect(app.getByTestId("result-count")).toHaveText(count!);
 });
+
+test("clicking a highlight in the text opens the panel at it; deleting it removes the mark", async ({ app }) => {
+  await openFirst(app);
+  await selectInBody(app, "Reranking");
+  await app.getByRole("button", { name: "Highlight purple" }).click();
+  await app.locator(".prose mark.hl").click();
+  const panel = app.getByRole("complementary", { name: "Notes and highlights" });
+  await expect(panel.getByTestId("hl-item")).toContainText("Reranking");
+  await panel.getByRole("button", { name: "Delete" }).click();
+  await expect(app.locator(".prose mark.hl")).toHaveCount(0);
+  await expect(panel.getByTestId("hl-item")).toHaveCount(0);
+  expect((await calls(app, "delete_highlight")).length).toBe(1);
+});
