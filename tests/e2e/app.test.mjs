@@ -484,7 +484,7 @@ test("a highlight with a note survives a restart and its note is searchable", as
     async () => (await wd.$$(".hl-toolbar")).length === 1,
     "the toolbar",
   );
-  await wd.click('.hl-toolbar button[aria-pressed="false"]'); // Note…
+  await wd.click(".hl-toolbar .hl-note-btn");
   await wd.until(
     async () => (await wd.$$(".hl-note-input")).length === 1,
     "the note box",
