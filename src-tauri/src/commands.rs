@@ -173,7 +173,7 @@ async fn with_lib<T: Send + 'static>(
     f: impl FnOnce(&casebook_core::Library) -> casebook_core::Result<T> + Send + 'static,
 ) -> AppResult<T> {
     let lib = state.library().await?;
-    spawn_blocking(move || f(&*lib)).await?.map_err(Into::into)
+    spawn_blocking(move || f(&lib)).await?.map_err(Into::into)
 }
 
 #[tauri::command]
