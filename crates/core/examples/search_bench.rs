@@ -244,6 +244,23 @@ fn main() {
         pct(&all, 0.99),
         all.last().copied().unwrap_or(0.0)
     );
+    // The same mix without a page (no stored documents, no snippets): query + facets only.
+    let mut bare = Vec::new();
+    for _ in 0..rounds {
+        for (_, r) in &mix {
+            let mut r = r.clone();
+            r.page.limit = 0;
+            let t = Instant::now();
+            std::hint::black_box(idx.search(&r).expect("search"));
+            bare.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    bare.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "  without the page (query + facets only): p50 {:.3} ms, p99 {:.3} ms",
+        pct(&bare, 0.5),
+        pct(&bare, 0.99)
+    );
     for (kind, mut v) in by_kind {
         v.sort_by(|a, b| a.total_cmp(b));
         println!(
