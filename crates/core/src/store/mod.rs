@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::index::IndexDoc;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::BTreeMap;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -39,6 +38,20 @@ pub struct NewSource<'a> {
     pub content_hash: &'a str,
     pub size: u64,
     pub parsed: &'a NormalizedCaseStudy,
+    /// `parsed` serialised as JSON, when the caller already has it (import computes it
+    /// once, in parallel, for the content hash).
+    pub parsed_json: Option<&'a str>,
+}
+
+impl NewSource<'_> {
+    fn json(&self) -> Result<std::borrow::Cow<'_, str>> {
+        match self.parsed_json {
+            Some(j) => Ok(std::borrow::Cow::Borrowed(j)),
+            None => serde_json::to_string(self.parsed)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| Error::Invalid(e.to_string())),
+        }
+    }
 }
 
 pub fn source_by_path(conn: &Connection, path: &str) -> Result<Option<(i64, CaseStudyId, String)>> {
@@ -55,7 +68,7 @@ pub fn hash_known(conn: &Connection, content_hash: &str) -> Result<bool> {
 }
 
 pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSource) -> Result<()> {
-    let parsed = serde_json::to_string(s.parsed).map_err(|e| Error::Invalid(e.to_string()))?;
+    let parsed = s.json()?;
     conn.prepare_cached(
         "INSERT INTO sources (case_study_id, path, format, content_hash, size, imported_at, parsed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -73,7 +86,7 @@ pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSourc
 }
 
 pub fn update_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result<()> {
-    let parsed = serde_json::to_string(s.parsed).map_err(|e| Error::Invalid(e.to_string()))?;
+    let parsed = s.json()?;
     conn.prepare_cached(
         "UPDATE sources SET format = ?2, content_hash = ?3, size = ?4, imported_at = ?5, parsed = ?6
          WHERE id = ?1",
@@ -154,6 +167,75 @@ pub fn create_case_study(conn: &Connection) -> Result<CaseStudyId> {
     Ok(conn.last_insert_rowid())
 }
 
+/// Inserts a new case study with its merged data in one row write (no placeholder row to
+/// rewrite), its tags and fingerprints, and queues it for indexing.
+pub fn insert_case_study(
+    conn: &Connection,
+    cs: &NormalizedCaseStudy,
+    slug: &str,
+    fingerprints: &[i64],
+) -> Result<CaseStudyId> {
+    let now = now_ms();
+    conn.prepare_cached(
+        "INSERT INTO case_studies (slug, title, company, industry, year, link, summary,
+           body_markdown, body_text, fingerprint_count, created_at, updated_at, link_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+    )?
+    .execute(params![
+        slug,
+        cs.title,
+        cs.company,
+        cs.industry,
+        cs.year,
+        cs.link,
+        cs.summary,
+        cs.body_markdown,
+        cs.body_text,
+        fingerprints.len() as i64,
+        now,
+        cs.link.as_deref().map(crate::import::dedup::link_key)
+    ])?;
+    let id = conn.last_insert_rowid();
+    write_tags_and_fingerprints(conn, id, cs, fingerprints, false)?;
+    queue_for_index(conn, id)?;
+    Ok(id)
+}
+
+fn write_tags_and_fingerprints(
+    conn: &Connection,
+    id: CaseStudyId,
+    cs: &NormalizedCaseStudy,
+    fingerprints: &[i64],
+    replace: bool,
+) -> Result<()> {
+    if replace {
+        conn.prepare_cached(
+            "DELETE FROM tags WHERE case_study_id = ?1 AND origin IN ('source', 'inferred')",
+        )?
+        .execute([id])?;
+    }
+    let mut insert_tag = conn.prepare_cached(
+        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin) VALUES (?1, ?2, ?3)",
+    )?;
+    for t in &cs.tags {
+        insert_tag.execute(params![id, t, "source"])?;
+    }
+    for t in &cs.inferred_tags {
+        insert_tag.execute(params![id, t, "inferred"])?;
+    }
+    if replace {
+        conn.prepare_cached("DELETE FROM fingerprints WHERE case_study_id = ?1")?
+            .execute([id])?;
+    }
+    let mut insert_fp = conn.prepare_cached(
+        "INSERT OR IGNORE INTO fingerprints (hash, case_study_id) VALUES (?1, ?2)",
+    )?;
+    for h in fingerprints {
+        insert_fp.execute(params![h, id])?;
+    }
+    Ok(())
+}
+
 /// Writes a case study's merged data, its source and inferred tags, its fingerprints, and
 /// queues it for indexing. User tags are left alone.
 pub fn write_case_study(
@@ -184,27 +266,7 @@ pub fn write_case_study(
         now_ms(),
         cs.link.as_deref().map(crate::import::dedup::link_key)
     ])?;
-    conn.prepare_cached(
-        "DELETE FROM tags WHERE case_study_id = ?1 AND origin IN ('source', 'inferred')",
-    )?
-    .execute([id])?;
-    let mut insert_tag = conn.prepare_cached(
-        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin) VALUES (?1, ?2, ?3)",
-    )?;
-    for t in &cs.tags {
-        insert_tag.execute(params![id, t, "source"])?;
-    }
-    for t in &cs.inferred_tags {
-        insert_tag.execute(params![id, t, "inferred"])?;
-    }
-    conn.prepare_cached("DELETE FROM fingerprints WHERE case_study_id = ?1")?
-        .execute([id])?;
-    let mut insert_fp = conn.prepare_cached(
-        "INSERT OR IGNORE INTO fingerprints (hash, case_study_id) VALUES (?1, ?2)",
-    )?;
-    for h in fingerprints {
-        insert_fp.execute(params![h, id])?;
-    }
+    write_tags_and_fingerprints(conn, id, cs, fingerprints, true)?;
     queue_for_index(conn, id)
 }
 
@@ -249,21 +311,23 @@ pub fn fingerprint_candidates(
     if hashes.is_empty() {
         return Ok(Vec::new());
     }
-    let mut shared: BTreeMap<CaseStudyId, u32> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached("SELECT case_study_id FROM fingerprints WHERE hash = ?1")?;
-    for h in hashes {
-        let rows = stmt.query_map([h], |r| r.get::<_, i64>(0))?;
-        for id in rows {
-            *shared.entry(id?).or_default() += 1;
-        }
-    }
-    let mut out = Vec::with_capacity(shared.len());
-    let mut count =
-        conn.prepare_cached("SELECT fingerprint_count FROM case_studies WHERE id = ?1")?;
-    for (id, n) in shared {
-        let total: i64 = count.query_row([id], |r| r.get(0))?;
-        out.push((id, n, total as u32));
-    }
+    // One statement for all hashes (a JSON array walked by json_each) instead of one
+    // lookup statement per hash.
+    let list = serde_json::to_string(hashes).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.case_study_id, count(*), c.fingerprint_count
+         FROM fingerprints f JOIN case_studies c ON c.id = f.case_study_id
+         WHERE f.hash IN (SELECT value FROM json_each(?1))
+         GROUP BY f.case_study_id",
+    )?;
+    let rows = stmt.query_map([list], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)? as u32,
+            r.get::<_, i64>(2)? as u32,
+        ))
+    })?;
+    let mut out: Vec<(CaseStudyId, u32, u32)> = rows.collect::<rusqlite::Result<_>>()?;
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(out)
 }
