@@ -82,6 +82,14 @@ pub struct Library {
     index_notice: Option<String>,
 }
 
+/// A batch of files prepared in parallel: the prepared sources (or failures), how many files
+/// it held, the name of the last (for progress).
+type PreparedBatch = (
+    Vec<std::result::Result<Prepared, ImportFailure>>,
+    usize,
+    Option<String>,
+);
+
 /// A file parsed and normalised, ready to be stored.
 struct Prepared {
     path: String,
@@ -337,11 +345,7 @@ impl Library {
                 batch.into_par_iter().flat_map_iter(prepare).collect()
             };
         // Pipelined: batch n+1 is read and parsed (in parallel) while batch n is written.
-        let mut next: Option<(
-            Vec<std::result::Result<Prepared, ImportFailure>>,
-            usize,
-            Option<String>,
-        )> = None;
+        let mut next: Option<PreparedBatch> = None;
         loop {
             let current = match next.take() {
                 Some(c) => c,
