@@ -562,7 +562,9 @@ fn find_same(conn: &Connection, p: &Prepared) -> Result<Option<CaseStudyId>> {
             }
         }
     }
-    for (id, shared, theirs) in store::fingerprint_candidates(conn, &p.fingerprints)? {
+    for (id, shared, theirs) in
+        store::fingerprint_candidates(conn, &p.fingerprints, dedup::MIN_SHARED_FINGERPRINTS)?
+    {
         if dedup::same_content(shared, p.fingerprints.len() as u32, theirs) && compatible(id)? {
             return Ok(Some(id));
         }

@@ -302,32 +302,40 @@ pub fn ids_by_title(conn: &Connection, title: &str) -> Result<Vec<(CaseStudyId, 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Case studies sharing fingerprints with `hashes`: `(id, shared, their fingerprint count)`,
-/// most shared first.
+/// Case studies sharing at least `min_shared` fingerprints with `hashes`: `(id, shared,
+/// their fingerprint count)`, most shared first.
 pub fn fingerprint_candidates(
     conn: &Connection,
     hashes: &[i64],
+    min_shared: u32,
 ) -> Result<Vec<(CaseStudyId, u32, u32)>> {
     if hashes.is_empty() {
         return Ok(Vec::new());
     }
     // One statement for all hashes (a JSON array walked by json_each) instead of one
-    // lookup statement per hash.
+    // lookup statement per hash. Case studies sharing fewer than `min_shared` are dropped
+    // before their fingerprint count is read: with common paragraphs (boilerplate, quoted
+    // text) most candidates share one or two, and there are more of them the larger the
+    // library.
     let list = serde_json::to_string(hashes).map_err(|e| Error::Invalid(e.to_string()))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT f.case_study_id, count(*), c.fingerprint_count
-         FROM fingerprints f JOIN case_studies c ON c.id = f.case_study_id
-         WHERE f.hash IN (SELECT value FROM json_each(?1))
-         GROUP BY f.case_study_id",
+        "SELECT case_study_id, count(*) FROM fingerprints
+         WHERE hash IN (SELECT value FROM json_each(?1))
+         GROUP BY case_study_id HAVING count(*) >= ?2",
     )?;
-    let rows = stmt.query_map([list], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)? as u32,
-            r.get::<_, i64>(2)? as u32,
-        ))
+    let rows = stmt.query_map(params![list, min_shared], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u32))
     })?;
-    let mut out: Vec<(CaseStudyId, u32, u32)> = rows.collect::<rusqlite::Result<_>>()?;
+    let shared: Vec<(CaseStudyId, u32)> = rows.collect::<rusqlite::Result<_>>()?;
+    // Counted from the fingerprints index: `case_studies.fingerprint_count` sits after the
+    // bodies in its row, so reading it walks the row's overflow pages.
+    let mut count =
+        conn.prepare_cached("SELECT count(*) FROM fingerprints WHERE case_study_id = ?1")?;
+    let mut out = Vec::with_capacity(shared.len());
+    for (id, n) in shared {
+        let total: i64 = count.query_row([id], |r| r.get(0))?;
+        out.push((id, n, total as u32));
+    }
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(out)
 }
