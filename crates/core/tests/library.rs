@@ -242,10 +242,17 @@ fn a_large_jsonl_file_is_streamed_record_by_record() {
     assert_eq!(search(&lib, "marker7x").total, 1);
     let detail = lib.get(&search(&lib, "marker7x").hits[0].slug).unwrap();
     // Record 7 is on line 8: a blank line follows record 3.
-    assert!(detail.case_study.sources[0].path.ends_with("export.jsonl#8"));
+    assert!(detail.case_study.sources[0]
+        .path
+        .ends_with("export.jsonl#8"));
     // Line numbers count the blank line, as for a small file.
-    let last = lib.get(&search(&lib, &format!("marker{}x", n - 1)).hits[0].slug).unwrap();
+    let last = lib
+        .get(&search(&lib, &format!("marker{}x", n - 1)).hits[0].slug)
+        .unwrap();
     assert!(last.case_study.sources[0].path.ends_with(&format!("#{n}")));
     let again = import(&lib, std::slice::from_ref(&path));
-    assert_eq!((again.added, again.updated, again.unchanged as usize), (0, 0, n));
+    assert_eq!(
+        (again.added, again.updated, again.unchanged as usize),
+        (0, 0, n)
+    );
 }
