@@ -88,6 +88,14 @@ pub struct Library {
     index_notice: Option<String>,
 }
 
+/// A batch of files prepared in parallel: the prepared sources (or failures), how many files
+/// it held, the name of the last (for progress).
+type PreparedBatch = (
+    Vec<std::result::Result<Prepared, ImportFailure>>,
+    usize,
+    Option<String>,
+);
+
 /// A file parsed and normalised, ready to be stored.
 struct Prepared {
     path: String,
@@ -95,6 +103,8 @@ struct Prepared {
     size: u64,
     hash: String,
     parsed: NormalizedCaseStudy,
+    /// `parsed` as stored (serialised once, here, for the hash and the row).
+    parsed_json: String,
     fingerprints: Vec<i64>,
 }
 
@@ -266,6 +276,7 @@ impl Library {
         let files = SEEDS.iter().map(|(name, bytes)| RawFile {
             display: format!("seeds/{name}"),
             bytes: Ok(bytes.to_vec()),
+            record: None,
         });
         self.import_files(files, 0, &|_| {}, &AtomicBool::new(false), Vec::new())
     }
@@ -330,6 +341,12 @@ impl Library {
                         break;
                     }
                     match input {
+                        // Large JSON Lines files are streamed one record at a time.
+                        Input::File(p) if scan::is_large_jsonl(p) => {
+                            scan::read_jsonl_records(p, &mut |raw| {
+                                !stop.load(Ordering::Relaxed) && tx.send(raw).is_ok()
+                            })
+                        }
                         Input::File(p) => {
                             if tx.send(scan::read_file(p)).is_err() {
                                 break;
@@ -367,29 +384,60 @@ impl Library {
         let mut total = total;
         let mut last_index_commit = Instant::now();
         let mut files = files.peekable();
-        while files.peek().is_some() {
+        let prepare_batch =
+            |batch: Vec<RawFile>| -> Vec<std::result::Result<Prepared, ImportFailure>> {
+                batch.into_par_iter().flat_map_iter(prepare).collect()
+            };
+        // Pipelined: batch n+1 is read and parsed (in parallel) while batch n is written.
+        let mut next: Option<PreparedBatch> = None;
+        loop {
+            let current = match next.take() {
+                Some(c) => c,
+                None => {
+                    if files.peek().is_none() {
+                        break;
+                    }
+                    let batch: Vec<RawFile> = files.by_ref().take(BATCH_FILES).collect();
+                    let (n, name) = (batch.len(), batch.last().map(|f| f.display.clone()));
+                    (prepare_batch(batch), n, name)
+                }
+            };
             if cancel.load(Ordering::Relaxed) {
                 report.cancelled = true;
                 break;
             }
-            let batch: Vec<RawFile> = files.by_ref().take(BATCH_FILES).collect();
-            done += batch.len();
+            let (prepared, n, name) = current;
+            let upcoming: Vec<RawFile> = if cancel.load(Ordering::Relaxed) {
+                Vec::new()
+            } else {
+                files.by_ref().take(BATCH_FILES).collect()
+            };
+            let (written, parsed) = rayon::join(
+                || -> Result<()> {
+                    let mut conn = lock(&self.writer);
+                    self.write_batch(&mut conn, prepared, &mut report)?;
+                    if last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL {
+                        self.flush_index_queue(&conn)?;
+                        last_index_commit = Instant::now();
+                    }
+                    Ok(())
+                },
+                || {
+                    (!upcoming.is_empty()).then(|| {
+                        let (n, name) =
+                            (upcoming.len(), upcoming.last().map(|f| f.display.clone()));
+                        (prepare_batch(upcoming), n, name)
+                    })
+                },
+            );
+            written?;
+            next = parsed;
+            done += n;
             total = total.max(done);
-            let current = batch.last().map(|f| f.display.clone());
-            let prepared: Vec<std::result::Result<Prepared, ImportFailure>> =
-                batch.into_par_iter().flat_map_iter(prepare).collect();
-            {
-                let mut conn = lock(&self.writer);
-                self.write_batch(&mut conn, prepared, &mut report)?;
-                if last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL {
-                    self.flush_index_queue(&conn)?;
-                    last_index_commit = Instant::now();
-                }
-            }
             progress(&ImportProgress {
                 done: done as u32,
                 total: total as u32,
-                current,
+                current: name,
             });
         }
         self.flush_index_queue(&lock(&self.writer))?;
@@ -470,13 +518,16 @@ fn prepare(raw: RawFile) -> Vec<std::result::Result<Prepared, ImportFailure>> {
         Ok(entries) => entries,
         Err(e) => return vec![fail(&raw.display, e)],
     };
-    let single = entries.len() == 1;
+    let single = entries.len() == 1 && raw.record.is_none();
     entries
         .into_iter()
         .map(|entry| {
-            let path = match &entry.locator {
-                Some(loc) => format!("{}{loc}", raw.display),
-                None => raw.display.clone(),
+            let path = match (&entry.locator, raw.record) {
+                // One line of a streamed JSON Lines file (parsed alone, it may read as a
+                // single JSON document): its line number in the file, as for a whole file.
+                (_, Some(line)) => format!("{}#{line}", raw.display),
+                (Some(loc), None) => format!("{}{loc}", raw.display),
+                (None, None) => raw.display.clone(),
             };
             let parsed = match entry.result {
                 Ok(p) => normalize(p),
@@ -486,8 +537,11 @@ fn prepare(raw: RawFile) -> Vec<std::result::Result<Prepared, ImportFailure>> {
                 return fail(&path, ParseError::NoText);
             }
             let fingerprints = dedup::fingerprints(&parsed.body_text);
+            // Serialising our own struct cannot fail.
+            let parsed_json = serde_json::to_string(&parsed).unwrap_or_default();
             Ok(Prepared {
-                hash: dedup::content_hash(entry.format, &parsed),
+                hash: dedup::content_hash_of_json(entry.format, &parsed_json),
+                parsed_json,
                 size: if single {
                     bytes.len() as u64
                 } else {
@@ -514,6 +568,7 @@ fn store_one(
         content_hash: &p.hash,
         size: p.size,
         parsed: &p.parsed,
+        parsed_json: Some(&p.parsed_json),
     };
     if let Some((source_id, case_study_id, hash)) = store::source_by_path(conn, &p.path)? {
         if hash == p.hash {
@@ -535,9 +590,17 @@ fn store_one(
         report.merged += 1;
         return Ok(Some(existing));
     }
-    let id = store::create_case_study(conn)?;
+    // A new case study of one source: its merged record is that source's, its fingerprints
+    // are the ones just computed; written in one insert.
+    let merged = dedup::merge(&[&p.parsed]);
+    let slug = unique_slug(conn, &merged, 0)?;
+    let fingerprints = if merged.body_text == p.parsed.body_text {
+        std::borrow::Cow::Borrowed(&p.fingerprints)
+    } else {
+        std::borrow::Cow::Owned(dedup::fingerprints(&merged.body_text))
+    };
+    let id = store::insert_case_study(conn, &merged, &slug, &fingerprints)?;
     store::insert_source(conn, id, &source)?;
-    recompute(conn, id)?;
     report.added += 1;
     Ok(Some(id))
 }
@@ -566,7 +629,9 @@ fn find_same(conn: &Connection, p: &Prepared) -> Result<Option<CaseStudyId>> {
             }
         }
     }
-    for (id, shared, theirs) in store::fingerprint_candidates(conn, &p.fingerprints)? {
+    for (id, shared, theirs) in
+        store::fingerprint_candidates(conn, &p.fingerprints, dedup::MIN_SHARED_FINGERPRINTS)?
+    {
         if dedup::same_content(shared, p.fingerprints.len() as u32, theirs) && compatible(id)? {
             return Ok(Some(id));
         }
@@ -606,6 +671,18 @@ fn recompute(conn: &Connection, id: CaseStudyId) -> Result<()> {
     let sources = store::sources_of(conn, id)?;
     let parsed: Vec<&NormalizedCaseStudy> = sources.iter().map(|s| &s.parsed).collect();
     let merged = dedup::merge(&parsed);
+    let slug = unique_slug(conn, &merged, id)?;
+    let fingerprints = dedup::fingerprints(&merged.body_text);
+    store::write_case_study(conn, id, &merged, &slug, &fingerprints)?;
+    if before != merged.body_text {
+        organise::reanchor(conn, id, &merged.body_text)?;
+    }
+    Ok(())
+}
+
+/// The slug a case study gets: its own (or its title's), numbered when another case study
+/// than `id` has it.
+fn unique_slug(conn: &Connection, merged: &NormalizedCaseStudy, id: CaseStudyId) -> Result<String> {
     let base = merged
         .slug
         .as_deref()
@@ -623,12 +700,7 @@ fn recompute(conn: &Connection, id: CaseStudyId) -> Result<()> {
         slug = format!("{base}-{n}");
         n += 1;
     }
-    let fingerprints = dedup::fingerprints(&merged.body_text);
-    store::write_case_study(conn, id, &merged, &slug, &fingerprints)?;
-    if before != merged.body_text {
-        organise::reanchor(conn, id, &merged.body_text)?;
-    }
-    Ok(())
+    Ok(slug)
 }
 
 fn dir_size(dir: &Path) -> u64 {

@@ -78,11 +78,16 @@ pub fn link_key(link: &str) -> String {
 
 /// A content hash identifying a source's normalised data.
 pub fn content_hash(format: SourceFormat, parsed: &NormalizedCaseStudy) -> String {
+    // Serialising our own struct cannot fail; an empty hash would only weaken dedup.
+    content_hash_of_json(format, &serde_json::to_string(parsed).unwrap_or_default())
+}
+
+/// [`content_hash`] of a source already serialised with `serde_json::to_string`.
+pub fn content_hash_of_json(format: SourceFormat, parsed_json: &str) -> String {
     let mut h = blake3::Hasher::new();
     h.update(format.as_str().as_bytes());
     h.update(&[0]);
-    // Serialising our own struct cannot fail; an empty hash would only weaken dedup.
-    h.update(serde_json::to_string(parsed).unwrap_or_default().as_bytes());
+    h.update(parsed_json.as_bytes());
     h.finalize().to_hex().to_string()
 }
 

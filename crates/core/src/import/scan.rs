@@ -32,6 +32,9 @@ pub struct RawFile {
     /// `!member` appended for archive members.
     pub display: String,
     pub bytes: Result<Vec<u8>, ParseError>,
+    /// Set for one line of a streamed JSON Lines file: its 0-based line number (the
+    /// record's locator), `bytes` holding that line only.
+    pub record: Option<usize>,
 }
 
 fn display(path: &Path) -> String {
@@ -127,6 +130,107 @@ fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ParseError> {
     Ok(bytes)
 }
 
+/// JSON Lines files larger than this are streamed record by record (never held whole in
+/// memory), so their size is not limited by `MAX_FILE_BYTES`; each line is.
+pub const STREAM_JSONL_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A `.jsonl` / `.ndjson` file larger than [`STREAM_JSONL_BYTES`].
+pub fn is_large_jsonl(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(ext.as_deref(), Some("jsonl" | "ndjson"))
+        && std::fs::metadata(path).is_ok_and(|m| m.len() > STREAM_JSONL_BYTES)
+}
+
+/// Streams a JSON Lines file: one `RawFile` per non-blank line (`record` = its line
+/// number), read with a bounded buffer; a line over `MAX_FILE_BYTES` fails alone. Stops
+/// when `each` returns false, or after `MAX_RECORDS_PER_FILE` records.
+pub fn read_jsonl_records(path: &Path, each: &mut dyn FnMut(RawFile) -> bool) {
+    use std::io::BufRead;
+    let name = display(path);
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            each(RawFile {
+                display: name,
+                bytes: Err(ParseError::Unreadable(e.to_string())),
+                record: None,
+            });
+            return;
+        }
+    };
+    let limit = super::limits::MAX_FILE_BYTES;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut records = 0usize;
+    for line_no in 0usize.. {
+        let mut line = Vec::new();
+        let read = (&mut reader).take(limit + 1).read_until(b'\n', &mut line);
+        let too_long = line.len() as u64 > limit && line.last() != Some(&b'\n');
+        if too_long {
+            // Skip the rest of the line without keeping it.
+            let mut skipped = line.len() as u64;
+            loop {
+                let buf = match reader.fill_buf() {
+                    Ok(b) if !b.is_empty() => b,
+                    _ => break,
+                };
+                let (used, end) = match buf.iter().position(|&b| b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (buf.len(), false),
+                };
+                reader.consume(used);
+                skipped += used as u64;
+                if end {
+                    break;
+                }
+            }
+            if !each(RawFile {
+                display: name.clone(),
+                bytes: Err(ParseError::TooLarge {
+                    size: skipped,
+                    limit,
+                }),
+                record: Some(line_no),
+            }) {
+                return;
+            }
+            continue;
+        }
+        match read {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => {
+                each(RawFile {
+                    display: name.clone(),
+                    bytes: Err(ParseError::Unreadable(e.to_string())),
+                    record: Some(line_no),
+                });
+                return;
+            }
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        records += 1;
+        if records > super::limits::MAX_RECORDS_PER_FILE {
+            tracing::warn!(
+                limit = super::limits::MAX_RECORDS_PER_FILE,
+                "too many records; the rest are skipped"
+            );
+            return;
+        }
+        if !each(RawFile {
+            display: name.clone(),
+            bytes: Ok(line),
+            record: Some(line_no),
+        }) {
+            return;
+        }
+    }
+}
+
 pub fn read_file(path: &Path) -> RawFile {
     let bytes = (|| {
         let file = std::fs::File::open(path).map_err(|e| ParseError::Unreadable(e.to_string()))?;
@@ -143,6 +247,7 @@ pub fn read_file(path: &Path) -> RawFile {
     RawFile {
         display: display(path),
         bytes,
+        record: None,
     }
 }
 
@@ -153,6 +258,7 @@ pub fn read_zip(path: &Path, each: &mut dyn FnMut(RawFile) -> bool) {
     let fail = |error: ParseError| RawFile {
         display: archive_name.clone(),
         bytes: Err(error),
+        record: None,
     };
     let bytes = match std::fs::File::open(path)
         .map_err(|e| ParseError::Unreadable(e.to_string()))
@@ -178,6 +284,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
                     format: "zip archive",
                     reason: e.to_string(),
                 }),
+                record: None,
             });
             return;
         }
@@ -191,6 +298,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
                     size: archive.len() as u64,
                     limit: limits::MAX_ARCHIVE_ENTRIES as u64,
                 }),
+                record: None,
             });
             return;
         }
@@ -203,6 +311,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
                         format: "zip entry",
                         reason: e.to_string(),
                     }),
+                    record: None,
                 });
                 if !keep_going {
                     return;
@@ -224,6 +333,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
             if !each(RawFile {
                 display: member,
                 bytes: Err(ParseError::Unsupported("unsafe path in archive".into())),
+                record: None,
             }) {
                 return;
             }
@@ -233,6 +343,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
             if !each(RawFile {
                 display: member,
                 bytes: Err(ParseError::Unsupported("symbolic link in archive".into())),
+                record: None,
             }) {
                 return;
             }
@@ -248,6 +359,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
             if !each(RawFile {
                 display: member,
                 bytes: Err(ParseError::Unsupported("archive inside an archive".into())),
+                record: None,
             }) {
                 return;
             }
@@ -267,6 +379,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
                         size: limits::MAX_ARCHIVE_EXPANDED_BYTES + 1,
                         limit: limits::MAX_ARCHIVE_EXPANDED_BYTES,
                     }),
+                    record: None,
                 });
                 return;
             }
@@ -274,6 +387,7 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
         if !each(RawFile {
             display: member,
             bytes,
+            record: None,
         }) {
             return;
         }

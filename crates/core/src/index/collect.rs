@@ -499,15 +499,22 @@ impl SegmentCollector for SegCollector {
 }
 
 fn resolve(col: &Option<StrColumn>, counts: &[u32]) -> HashMap<String, u64> {
-    let mut out = HashMap::new();
     let Some(col) = col else {
-        return out;
+        return HashMap::new();
     };
-    let mut buf = String::new();
-    for (o, &n) in counts.iter().enumerate() {
-        if n > 0 && col.ord_to_str(o as u64, &mut buf).unwrap_or(false) {
-            out.insert(buf.clone(), u64::from(n));
+    // One sequential pass over the dictionary (ordinal lookups one by one re-decode blocks).
+    let ords: Vec<u64> = (0..counts.len() as u64)
+        .filter(|&o| counts[o as usize] > 0)
+        .collect();
+    let mut out = HashMap::with_capacity(ords.len());
+    let mut it = ords.iter();
+    let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+        if let Some(&o) = it.next() {
+            out.insert(
+                String::from_utf8_lossy(bytes).into_owned(),
+                u64::from(counts[o as usize]),
+            );
         }
-    }
+    });
     out
 }

@@ -74,6 +74,11 @@ pub enum IndexState {
 
 /// The file in the index folder that holds the schema version.
 pub const VERSION_FILE: &str = "casebook-index-version";
+/// The file recording, for each file of the last committed (or validated) index, its size,
+/// modification time and a hash of its first and last 4 KiB. When every file still matches,
+/// opening skips tantivy's whole-index checksum validation (which reads every byte: seconds
+/// for a large library); any difference means a full validation, then a new stamp.
+pub const VALIDATED_FILE: &str = "casebook-index-validated";
 /// Below this many hits, a query with an unknown word is retried with corrected spellings.
 pub const FEW_HITS: u64 = 3;
 /// Largest page.
@@ -186,6 +191,7 @@ impl SearchIndex {
             pc.commit().map_err(idx_err)?;
         }
         self.reader.reload().map_err(idx_err)?;
+        write_validated_stamp(&self.dir, self.reader.searcher().index());
         self.generation.store(generation, Ordering::SeqCst);
         Ok(())
     }
@@ -429,13 +435,17 @@ fn try_open(dir: &Path, schema: &Schema) -> std::result::Result<(Index, u64), St
             }
         }
     }
-    let corrupt = index
-        .validate_checksum()
-        .map_err(|e| format!("checksum validation failed: {e}"))?;
-    if !corrupt.is_empty() {
-        let mut names: Vec<String> = corrupt.iter().map(|p| p.display().to_string()).collect();
-        names.sort();
-        return Err(format!("corrupt index files: {}", names.join(", ")));
+    let stamp = std::fs::read_to_string(dir.join(VALIDATED_FILE)).ok();
+    let unchanged = stamp.is_some() && stamp == validated_stamp(dir, &index);
+    if !unchanged {
+        let corrupt = index
+            .validate_checksum()
+            .map_err(|e| format!("checksum validation failed: {e}"))?;
+        if !corrupt.is_empty() {
+            let mut names: Vec<String> = corrupt.iter().map(|p| p.display().to_string()).collect();
+            names.sort();
+            return Err(format!("corrupt index files: {}", names.join(", ")));
+        }
     }
     index.tokenizers().register(TEXT_TOKENIZER, analyzer());
     // Opening a reader opens every segment's components.
@@ -451,7 +461,86 @@ fn try_open(dir: &Path, schema: &Schema) -> std::result::Result<(Index, u64), St
         .payload
         .and_then(|p| p.trim().parse::<u64>().ok())
         .unwrap_or(0);
+    if !unchanged {
+        write_validated_stamp(dir, &index);
+    }
     Ok((index, generation))
+}
+
+/// What [`VALIDATED_FILE`] holds for the index as it is now: one line per file of the
+/// searchable segments (and `meta.json`): name, size, modification time, and a hash of its
+/// first and last 4 KiB. `None` when a file cannot be read.
+fn validated_stamp(dir: &Path, index: &Index) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    const EDGE: u64 = 4096;
+    let metas = index.searchable_segment_metas().ok()?;
+    let mut files: Vec<PathBuf> = vec![PathBuf::from("meta.json")];
+    for m in &metas {
+        let mut components = vec![
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+        ];
+        if m.has_deletes() {
+            components.push(SegmentComponent::Delete);
+        }
+        for c in components {
+            let rel = m.relative_path(c);
+            if dir.join(&rel).exists() {
+                files.push(rel);
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut out = String::new();
+    let mut buf = Vec::with_capacity(2 * EDGE as usize);
+    for rel in files {
+        let path = dir.join(&rel);
+        let mut f = std::fs::File::open(&path).ok()?;
+        let meta = f.metadata().ok()?;
+        let mtime = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        buf.clear();
+        (&mut f).take(EDGE).read_to_end(&mut buf).ok()?;
+        if meta.len() > EDGE {
+            f.seek(SeekFrom::Start(meta.len().saturating_sub(EDGE).max(EDGE)))
+                .ok()?;
+            f.take(EDGE).read_to_end(&mut buf).ok()?;
+        }
+        let edges = blake3::hash(&buf);
+        out.push_str(&format!(
+            "{} {} {mtime} {}\n",
+            rel.display(),
+            meta.len(),
+            edges.to_hex()
+        ));
+    }
+    Some(out)
+}
+
+/// Records the index's files as validated (best effort: without the stamp, the next open
+/// validates checksums in full).
+fn write_validated_stamp(dir: &Path, index: &Index) {
+    let path = dir.join(VALIDATED_FILE);
+    match validated_stamp(dir, index) {
+        Some(stamp) => {
+            let tmp = dir.join(format!("{VALIDATED_FILE}.tmp"));
+            if std::fs::write(&tmp, stamp).is_err() || std::fs::rename(&tmp, &path).is_err() {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        None => {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
 /// Wipes `dir` (files only) and creates an empty index stamped with [`SCHEMA_VERSION`].

@@ -14,10 +14,10 @@ use tantivy::tokenizer::TextAnalyzer;
 /// Length of a snippet's fragment, in characters.
 pub const SNIPPET_CHARS: usize = 180;
 /// Bytes of text analysed around the best spot.
-const WINDOW_BEFORE: usize = 200;
-const WINDOW_AFTER: usize = 800;
+const WINDOW_BEFORE: usize = 60;
+const WINDOW_AFTER: usize = 360;
 /// When the scan finds nothing, this much of the start of the text is analysed.
-const FALLBACK_BYTES: usize = 4_000;
+const FALLBACK_BYTES: usize = 1_000;
 
 pub struct Highlighter {
     generator: SnippetGenerator,

@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::index::IndexDoc;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::BTreeMap;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -42,6 +41,20 @@ pub struct NewSource<'a> {
     pub content_hash: &'a str,
     pub size: u64,
     pub parsed: &'a NormalizedCaseStudy,
+    /// `parsed` serialised as JSON, when the caller already has it (import computes it
+    /// once, in parallel, for the content hash).
+    pub parsed_json: Option<&'a str>,
+}
+
+impl NewSource<'_> {
+    fn json(&self) -> Result<std::borrow::Cow<'_, str>> {
+        match self.parsed_json {
+            Some(j) => Ok(std::borrow::Cow::Borrowed(j)),
+            None => serde_json::to_string(self.parsed)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| Error::Invalid(e.to_string())),
+        }
+    }
 }
 
 pub fn source_by_path(conn: &Connection, path: &str) -> Result<Option<(i64, CaseStudyId, String)>> {
@@ -58,7 +71,7 @@ pub fn hash_known(conn: &Connection, content_hash: &str) -> Result<bool> {
 }
 
 pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSource) -> Result<()> {
-    let parsed = serde_json::to_string(s.parsed).map_err(|e| Error::Invalid(e.to_string()))?;
+    let parsed = s.json()?;
     conn.prepare_cached(
         "INSERT INTO sources (case_study_id, path, format, content_hash, size, imported_at, parsed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -76,7 +89,7 @@ pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSourc
 }
 
 pub fn update_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result<()> {
-    let parsed = serde_json::to_string(s.parsed).map_err(|e| Error::Invalid(e.to_string()))?;
+    let parsed = s.json()?;
     conn.prepare_cached(
         "UPDATE sources SET format = ?2, content_hash = ?3, size = ?4, imported_at = ?5, parsed = ?6
          WHERE id = ?1",
@@ -157,6 +170,83 @@ pub fn create_case_study(conn: &Connection) -> Result<CaseStudyId> {
     Ok(conn.last_insert_rowid())
 }
 
+/// Inserts a new case study with its merged data in one row write (no placeholder row to
+/// rewrite), its tags and fingerprints, and queues it for indexing.
+pub fn insert_case_study(
+    conn: &Connection,
+    cs: &NormalizedCaseStudy,
+    slug: &str,
+    fingerprints: &[i64],
+) -> Result<CaseStudyId> {
+    let now = now_ms();
+    conn.prepare_cached(
+        "INSERT INTO case_studies (slug, title, company, industry, year, link, summary,
+           body_markdown, body_text, fingerprint_count, created_at, updated_at, link_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+    )?
+    .execute(params![
+        slug,
+        cs.title,
+        cs.company,
+        cs.industry,
+        cs.year,
+        cs.link,
+        cs.summary,
+        cs.body_markdown,
+        cs.body_text,
+        fingerprints.len() as i64,
+        now,
+        cs.link.as_deref().map(crate::import::dedup::link_key)
+    ])?;
+    let id = conn.last_insert_rowid();
+    write_tags_and_fingerprints(conn, id, cs, fingerprints, false)?;
+    queue_for_index(conn, id)?;
+    Ok(id)
+}
+
+fn write_tags_and_fingerprints(
+    conn: &Connection,
+    id: CaseStudyId,
+    cs: &NormalizedCaseStudy,
+    fingerprints: &[i64],
+    replace: bool,
+) -> Result<()> {
+    if replace {
+        conn.prepare_cached(
+            "DELETE FROM tags WHERE case_study_id = ?1 AND origin IN ('source', 'inferred')",
+        )?
+        .execute([id])?;
+    }
+    let mut insert_tag = conn.prepare_cached(
+        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin) VALUES (?1, ?2, ?3)",
+    )?;
+    for t in &cs.tags {
+        insert_tag.execute(params![id, t, "source"])?;
+    }
+    // Inferred tags the user dismissed, or already has as their own, stay away.
+    let mut insert_inferred = conn.prepare_cached(
+        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin)
+         SELECT ?1, ?2, 'inferred' WHERE NOT EXISTS
+           (SELECT 1 FROM dismissed_tags WHERE case_study_id = ?1 AND tag = ?2)
+         AND NOT EXISTS
+           (SELECT 1 FROM tags WHERE case_study_id = ?1 AND tag = ?2 AND origin = 'user')",
+    )?;
+    for t in &cs.inferred_tags {
+        insert_inferred.execute(params![id, t])?;
+    }
+    if replace {
+        conn.prepare_cached("DELETE FROM fingerprints WHERE case_study_id = ?1")?
+            .execute([id])?;
+    }
+    let mut insert_fp = conn.prepare_cached(
+        "INSERT OR IGNORE INTO fingerprints (hash, case_study_id) VALUES (?1, ?2)",
+    )?;
+    for h in fingerprints {
+        insert_fp.execute(params![h, id])?;
+    }
+    Ok(())
+}
+
 /// Writes a case study's merged data, its source and inferred tags, its fingerprints, and
 /// queues it for indexing. User tags are left alone.
 pub fn write_case_study(
@@ -187,35 +277,7 @@ pub fn write_case_study(
         now_ms(),
         cs.link.as_deref().map(crate::import::dedup::link_key)
     ])?;
-    conn.prepare_cached(
-        "DELETE FROM tags WHERE case_study_id = ?1 AND origin IN ('source', 'inferred')",
-    )?
-    .execute([id])?;
-    let mut insert_tag = conn.prepare_cached(
-        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin) VALUES (?1, ?2, ?3)",
-    )?;
-    for t in &cs.tags {
-        insert_tag.execute(params![id, t, "source"])?;
-    }
-    // Inferred tags the user dismissed, or already has as their own, stay away.
-    let mut insert_inferred = conn.prepare_cached(
-        "INSERT OR IGNORE INTO tags (case_study_id, tag, origin)
-         SELECT ?1, ?2, 'inferred' WHERE NOT EXISTS
-           (SELECT 1 FROM dismissed_tags WHERE case_study_id = ?1 AND tag = ?2)
-         AND NOT EXISTS
-           (SELECT 1 FROM tags WHERE case_study_id = ?1 AND tag = ?2 AND origin = 'user')",
-    )?;
-    for t in &cs.inferred_tags {
-        insert_inferred.execute(params![id, t])?;
-    }
-    conn.prepare_cached("DELETE FROM fingerprints WHERE case_study_id = ?1")?
-        .execute([id])?;
-    let mut insert_fp = conn.prepare_cached(
-        "INSERT OR IGNORE INTO fingerprints (hash, case_study_id) VALUES (?1, ?2)",
-    )?;
-    for h in fingerprints {
-        insert_fp.execute(params![h, id])?;
-    }
+    write_tags_and_fingerprints(conn, id, cs, fingerprints, true)?;
     queue_for_index(conn, id)
 }
 
@@ -251,26 +313,36 @@ pub fn ids_by_title(conn: &Connection, title: &str) -> Result<Vec<(CaseStudyId, 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Case studies sharing fingerprints with `hashes`: `(id, shared, their fingerprint count)`,
-/// most shared first.
+/// Case studies sharing at least `min_shared` fingerprints with `hashes`: `(id, shared,
+/// their fingerprint count)`, most shared first.
 pub fn fingerprint_candidates(
     conn: &Connection,
     hashes: &[i64],
+    min_shared: u32,
 ) -> Result<Vec<(CaseStudyId, u32, u32)>> {
     if hashes.is_empty() {
         return Ok(Vec::new());
     }
-    let mut shared: BTreeMap<CaseStudyId, u32> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached("SELECT case_study_id FROM fingerprints WHERE hash = ?1")?;
-    for h in hashes {
-        let rows = stmt.query_map([h], |r| r.get::<_, i64>(0))?;
-        for id in rows {
-            *shared.entry(id?).or_default() += 1;
-        }
-    }
-    let mut out = Vec::with_capacity(shared.len());
+    // One statement for all hashes (a JSON array walked by json_each) instead of one
+    // lookup statement per hash. Case studies sharing fewer than `min_shared` are dropped
+    // before their fingerprint count is read: with common paragraphs (boilerplate, quoted
+    // text) most candidates share one or two, and there are more of them the larger the
+    // library.
+    let list = serde_json::to_string(hashes).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT case_study_id, count(*) FROM fingerprints
+         WHERE hash IN (SELECT value FROM json_each(?1))
+         GROUP BY case_study_id HAVING count(*) >= ?2",
+    )?;
+    let rows = stmt.query_map(params![list, min_shared], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u32))
+    })?;
+    let shared: Vec<(CaseStudyId, u32)> = rows.collect::<rusqlite::Result<_>>()?;
+    // Counted from the fingerprints index: `case_studies.fingerprint_count` sits after the
+    // bodies in its row, so reading it walks the row's overflow pages.
     let mut count =
-        conn.prepare_cached("SELECT fingerprint_count FROM case_studies WHERE id = ?1")?;
+        conn.prepare_cached("SELECT count(*) FROM fingerprints WHERE case_study_id = ?1")?;
+    let mut out = Vec::with_capacity(shared.len());
     for (id, n) in shared {
         let total: i64 = count.query_row([id], |r| r.get(0))?;
         out.push((id, n, total as u32));

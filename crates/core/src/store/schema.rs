@@ -203,6 +203,12 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // A 64 MiB page cache (the default is 2 MiB): imports look up dedup fingerprints and
+    // indexes all over the database.
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    // Checkpoint the WAL every ~32 MiB rather than every 4 MiB: fewer fsyncs and fewer
+    // rewrites of the same pages during a large import.
+    conn.pragma_update(None, "wal_autocheckpoint", 8_192)?;
     Ok(())
 }
 
