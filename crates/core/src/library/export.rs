@@ -367,6 +367,7 @@ fn add_exported(conn: &Connection, cs: &ExportedCaseStudy) -> Result<CaseStudyId
                     content_hash: &hash,
                     size: cs.body_markdown.len() as u64,
                     parsed: &parsed,
+                    parsed_json: None,
                 },
             )?;
             id
