@@ -8,9 +8,10 @@ use crate::types::{ImportPick, LibraryInfo, UiState};
 use crate::ui_state;
 use casebook_core::taxonomy::{self, Taxonomy};
 use casebook_core::{
-    Annotations, CaseStudyDetail, CaseStudyId, Collection, CollectionId, Highlight, HighlightId,
-    HighlightInput, HighlightUpdate, ImportProgress, ImportReport, RenderedBody, SavedSearch,
-    SearchRequest, SearchResponse, TrashedCaseStudy,
+    Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, Collection, CollectionId, ExportFormat,
+    ExportOutcome, Highlight, HighlightId, HighlightInput, HighlightUpdate, ImportProgress,
+    ImportReport, RenderedBody, SavedSearch, SearchRequest, SearchResponse, TagCount,
+    TrashedCaseStudy,
 };
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -325,4 +326,109 @@ pub async fn restore(state: State<'_, AppState>, ids: Vec<CaseStudyId>) -> AppRe
 #[tauri::command]
 pub async fn trash_list(state: State<'_, AppState>) -> AppResult<Vec<TrashedCaseStudy>> {
     with_lib(&state, |lib| lib.trash_list()).await
+}
+
+#[tauri::command]
+pub async fn empty_trash(state: State<'_, AppState>) -> AppResult<u64> {
+    with_lib(&state, |lib| lib.empty_trash()).await
+}
+
+#[tauri::command]
+pub async fn user_tags(state: State<'_, AppState>) -> AppResult<Vec<TagCount>> {
+    with_lib(&state, |lib| lib.user_tags()).await
+}
+
+/// Renames a user tag everywhere; onto an existing tag, merges the two.
+#[tauri::command]
+pub async fn rename_tag(state: State<'_, AppState>, from: String, to: String) -> AppResult<u32> {
+    with_lib(&state, move |lib| lib.rename_tag(&from, &to)).await
+}
+
+#[tauri::command]
+pub async fn rename_collection(
+    state: State<'_, AppState>,
+    collection: CollectionId,
+    name: String,
+) -> AppResult<Collection> {
+    with_lib(&state, move |lib| lib.rename_collection(collection, &name)).await
+}
+
+#[tauri::command]
+pub async fn delete_collection(
+    state: State<'_, AppState>,
+    collection: CollectionId,
+) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.delete_collection(collection)).await
+}
+
+/// A note's Markdown as sanitised HTML (the note editor's preview).
+#[tauri::command]
+pub async fn render_note(markdown: String) -> AppResult<String> {
+    Ok(casebook_core::render::to_html(&markdown).html)
+}
+
+/// Asks where to export (a folder for Markdown, a file for JSON) and writes there; `None`
+/// when the user cancels.
+#[tauri::command]
+pub async fn export_case_studies(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<CaseStudyId>,
+    format: ExportFormat,
+) -> AppResult<Option<ExportOutcome>> {
+    if ids.is_empty() {
+        return Err(AppError::invalid("nothing selected to export"));
+    }
+    let dest = spawn_blocking(move || {
+        let dialog = app.dialog().file().set_title("Export case studies");
+        match format {
+            ExportFormat::Markdown => dialog.blocking_pick_folder(),
+            ExportFormat::Json => dialog
+                .set_file_name("casebook-export.json")
+                .add_filter("JSON", &["json"])
+                .blocking_save_file(),
+        }
+    })
+    .await?
+    .and_then(|p| p.into_path().ok());
+    let Some(dest) = dest else {
+        return Ok(None);
+    };
+    with_lib(&state, move |lib| {
+        lib.export_to(&ids, format, &dest).map(Some)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_collection(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    collection: CollectionId,
+    format: ExportFormat,
+) -> AppResult<Option<ExportOutcome>> {
+    let ids = with_lib(&state, move |lib| lib.collection_member_ids(collection)).await?;
+    export_case_studies(app, state, ids, format).await
+}
+
+#[tauri::command]
+pub async fn backups(state: State<'_, AppState>) -> AppResult<Vec<BackupInfo>> {
+    with_lib(&state, |lib| lib.backup_infos()).await
+}
+
+#[tauri::command]
+pub async fn backup_now(state: State<'_, AppState>) -> AppResult<BackupInfo> {
+    with_lib(&state, |lib| lib.backup_now()).await
+}
+
+/// Replaces the library with one of its backups (by file name), then tells the UI.
+#[tauri::command]
+pub async fn restore_backup(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+) -> AppResult<u64> {
+    let n = with_lib(&state, move |lib| lib.restore_named_backup(&name)).await?;
+    let _ = app.emit(LIBRARY_CHANGED_EVENT, ());
+    Ok(n)
 }

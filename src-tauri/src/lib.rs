@@ -13,6 +13,9 @@ use tauri::{AppHandle, DragDropEvent, Emitter, Manager, Runtime, WebviewEvent, W
 /// Event telling the UI a menu item was chosen; the payload is the item's id.
 pub const MENU_EVENT: &str = "menu";
 
+const AUTO_BACKUPS_KEPT: usize = 10;
+const AUTO_BACKUP_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
 pub fn run() {
     init_logging();
     tauri::Builder::default()
@@ -36,14 +39,36 @@ pub fn run() {
             // Open the library now, in the background, so the first search finds it ready.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<AppState>().library().await;
+                let Ok(lib) = handle.state::<AppState>().library().await else {
+                    return;
+                };
+                // A rolling daily backup, the last ten kept.
+                let made = tauri::async_runtime::spawn_blocking(move || {
+                    lib.auto_backup(AUTO_BACKUPS_KEPT, AUTO_BACKUP_EVERY)
+                })
+                .await;
+                match made {
+                    Ok(Ok(Some(file))) => tracing::info!(backup = ?file, "automatic backup"),
+                    Ok(Ok(None)) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "automatic backup failed"),
+                    Err(e) => tracing::warn!(error = %e, "automatic backup failed"),
+                }
             });
             Ok(())
         })
         .menu(build_menu)
         .on_menu_event(|app, event| {
             let id = event.id().as_ref();
-            if matches!(id, "import_files" | "import_folder" | "find" | "palette") {
+            if matches!(
+                id,
+                "import_files"
+                    | "import_folder"
+                    | "export"
+                    | "backup"
+                    | "backups"
+                    | "find"
+                    | "palette"
+            ) {
                 let _ = app.emit(MENU_EVENT, id);
             }
         })
@@ -93,6 +118,17 @@ pub fn run() {
             commands::trash,
             commands::restore,
             commands::trash_list,
+            commands::empty_trash,
+            commands::user_tags,
+            commands::rename_tag,
+            commands::rename_collection,
+            commands::delete_collection,
+            commands::render_note,
+            commands::export_case_studies,
+            commands::export_collection,
+            commands::backups,
+            commands::backup_now,
+            commands::restore_backup,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
@@ -159,6 +195,10 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let file = SubmenuBuilder::new(app, "File")
         .item(&import_files)
         .item(&import_folder)
+        .item(&MenuItemBuilder::with_id("export", "Export…").build(app)?)
+        .separator()
+        .item(&MenuItemBuilder::with_id("backup", "Back Up Now").build(app)?)
+        .item(&MenuItemBuilder::with_id("backups", "Backups…").build(app)?)
         .separator()
         .item(&PredefinedMenuItem::close_window(app, None)?)
         .item(&PredefinedMenuItem::quit(app, None)?)

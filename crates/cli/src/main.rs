@@ -163,6 +163,9 @@ struct SearchArgs {
     starred: bool,
     #[arg(long)]
     unread: bool,
+    /// Only case studies in this collection (name or id).
+    #[arg(long)]
+    collection: Option<String>,
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     sort: SortArg,
     #[arg(long, default_value_t = 20)]
@@ -402,12 +405,12 @@ fn print_detail(d: &CaseStudyDetail) {
     println!("\n{}", d.body_text);
 }
 
-fn request(args: &SearchArgs, query: &str) -> SearchRequest {
+fn request(library: &Library, args: &SearchArgs, query: &str) -> Result<SearchRequest> {
     let (year_from, year_to) = match args.year {
         Some(y) => (Some(y), Some(y)),
         None => (args.from, args.to),
     };
-    SearchRequest {
+    Ok(SearchRequest {
         query: query.to_string(),
         filters: Filters {
             tags: args.tags.clone(),
@@ -423,6 +426,10 @@ fn request(args: &SearchArgs, query: &str) -> SearchRequest {
             annotated_only: args.annotated,
             starred_only: args.starred,
             unread_only: args.unread,
+            collection: match &args.collection {
+                Some(c) => Some(library.collection(c)?.id),
+                None => None,
+            },
         },
         sort: match args.sort {
             SortArg::Relevance => Sort::Relevance,
@@ -434,7 +441,7 @@ fn request(args: &SearchArgs, query: &str) -> SearchRequest {
             offset: args.offset,
             limit: args.limit,
         },
-    }
+    })
 }
 
 fn search(library: &Library, args: &SearchArgs) -> Result<()> {
@@ -448,11 +455,11 @@ fn search(library: &Library, args: &SearchArgs) -> Result<()> {
         };
         for line in reader.lines() {
             let line = line.context("cannot read the queries")?;
-            print_json(&library.search(&request(args, &line))?)?;
+            print_json(&library.search(&request(library, args, &line)?)?)?;
         }
         return Ok(());
     }
-    let response = library.search(&request(args, &args.query))?;
+    let response = library.search(&request(library, args, &args.query)?)?;
     if args.json {
         print_json(&response)
     } else {

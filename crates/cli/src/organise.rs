@@ -82,6 +82,11 @@ pub enum NoteCmd {
 
 #[derive(Subcommand)]
 pub enum TagCmd {
+    /// List the user's tags with their counts, most used first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Add a user tag: `tag add ID... TAG`.
     Add {
         #[arg(required = true, num_args = 2..)]
@@ -316,6 +321,16 @@ pub fn note(library: &Library, cmd: NoteCmd) -> Result<()> {
 
 pub fn tag(library: &Library, cmd: TagCmd) -> Result<()> {
     match cmd {
+        TagCmd::List { json } => {
+            let tags = library.user_tags()?;
+            if json {
+                return print_json(&tags);
+            }
+            for t in &tags {
+                println!("{:>6}  {}", t.count, t.tag);
+            }
+            Ok(())
+        }
         TagCmd::Add { args, json } => {
             let (keys, tag) = split_last(&args)?;
             let n = library.add_tags(&ids(library, keys)?, tag)?;
@@ -440,7 +455,7 @@ pub fn collection(library: &Library, cmd: CollectionCmd) -> Result<()> {
 pub fn saved_search(library: &Library, cmd: SavedSearchCmd) -> Result<()> {
     match cmd {
         SavedSearchCmd::Save { name, search } => {
-            let s = library.save_search(&name, &request(&search, &search.query))?;
+            let s = library.save_search(&name, &request(library, &search, &search.query)?)?;
             done(search.json, serde_json::to_value(&s)?, || {
                 format!("saved '{}' ({} results now)", s.name, s.count)
             })

@@ -362,6 +362,14 @@ fn a_note_is_found_by_search_and_filters_by_state_work() {
     let cols = json(&casebook(lib, &["collection", "list", "--json"]));
     assert_eq!(cols[0]["name"], "Panels");
     assert_eq!(cols[0]["count"], 1);
+    let in_panels = json(&casebook(
+        lib,
+        &["search", "", "--collection", "panels", "--json"],
+    ));
+    assert_eq!(in_panels["total"], 1);
+    let tags = json(&casebook(lib, &["tag", "list", "--json"]));
+    assert_eq!(tags[0]["tag"], "later");
+    assert_eq!(tags[0]["count"], 1);
     let saved = json(&casebook(
         lib,
         &["saved-search", "save", "Starred", "--starred", "--json"],

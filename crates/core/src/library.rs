@@ -231,7 +231,18 @@ impl Library {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
-        self.index.search(req)
+        let only = match req.filters.collection {
+            None => None,
+            // A collection that no longer exists has no members: no hits, not an error (a
+            // saved search or a restored UI state may still name it).
+            Some(c) => Some(
+                store::collection_ids(&lock(&self.reader), c)?
+                    .into_iter()
+                    .map(|id| id as u64)
+                    .collect(),
+            ),
+        };
+        self.index.search_within(req, only)
     }
 
     pub fn list(&self) -> Result<Vec<CaseStudy>> {

@@ -223,6 +223,9 @@ pub struct Filters {
     pub annotated_only: bool,
     pub starred_only: bool,
     pub unread_only: bool,
+    /// Only members of this collection.
+    #[ts(type = "number | null")]
+    pub collection: Option<CollectionId>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -575,4 +578,44 @@ mod tests {
             .collect();
         assert_eq!(names, ["hostile.md", "cases.jsonl#12", "c.md", "plain.md"]);
     }
+}
+
+/// A user tag and how many case studies carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TagCount {
+    pub tag: String,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// One of the library's rolling backups, named by its file name only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    pub name: String,
+    /// When it was written (ms since the epoch).
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub size_bytes: u64,
+}
+
+/// What an export writes: one Markdown file per case study, or one JSON file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    Markdown,
+    Json,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportOutcome {
+    #[ts(type = "number")]
+    pub case_studies: u64,
+    #[ts(type = "number")]
+    pub files: u64,
 }

@@ -737,3 +737,145 @@ fn old_ui_state_still_deserialises() {
     assert!(!req.filters.annotated_only && !req.filters.starred_only);
     assert_eq!(req.sort, Sort::Newest);
 }
+
+#[test]
+fn a_collection_is_a_search_filter_with_facets_among_its_members() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (lib, ids) = three(dir.path(), files.path());
+    let c = lib.create_collection("Reading list").unwrap();
+    lib.add_to_collection(c.id, &[ids[0], ids[2]]).unwrap();
+    let in_c = |q: &str, collection| {
+        search(
+            &lib,
+            q,
+            Filters {
+                collection,
+                ..Default::default()
+            },
+        )
+    };
+    let r = in_c("", Some(c.id));
+    let mut got: Vec<CaseStudyId> = r.hits.iter().map(|h| h.id).collect();
+    got.sort();
+    assert_eq!(got, vec![ids[0], ids[2]]);
+    assert_eq!(r.total, 2);
+    let companies: Vec<&String> = r.facets.company.keys().collect();
+    assert!(
+        !companies.iter().any(|c| c.as_str() == "Globex"),
+        "facets count members only: {companies:?}"
+    );
+    // With a query too, and a trashed member drops out.
+    assert_eq!(in_c("company:acme", Some(c.id)).total, 1);
+    lib.trash(&[ids[0]]).unwrap();
+    assert_eq!(in_c("", Some(c.id)).total, 1);
+    // A collection that is gone has no members.
+    lib.delete_collection(c.id).unwrap();
+    assert_eq!(in_c("", Some(c.id)).total, 0);
+    assert_eq!(in_c("", None).total, 2);
+    // A collection id in a saved search counts live.
+    let c2 = lib.create_collection("Two").unwrap();
+    let saved = SearchRequest {
+        filters: Filters {
+            collection: Some(c2.id),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    assert_eq!(lib.save_search("In two", &saved).unwrap().count, 0);
+    lib.add_to_collection(c2.id, &[ids[1], ids[2]]).unwrap();
+    assert_eq!(lib.saved_searches().unwrap()[0].count, 2);
+    assert_eq!(lib.collection_member_ids(c2.id).unwrap().len(), 2);
+    assert!(lib.collection_member_ids(c2.id + 1).is_err());
+}
+
+#[test]
+fn user_tags_are_listed_with_counts_and_rename_onto_one_merges() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (lib, ids) = three(dir.path(), files.path());
+    assert!(lib.user_tags().unwrap().is_empty());
+    lib.add_tags(&ids, "to-read").unwrap();
+    lib.add_tags(&ids[..1], "Great Example").unwrap();
+    let listed: Vec<(String, u64)> = lib
+        .user_tags()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.tag, t.count))
+        .collect();
+    assert_eq!(listed[0], ("to-read".to_string(), 3));
+    assert_eq!(listed.len(), 2);
+    let great = listed[1].0.clone();
+    // Renaming onto an existing tag merges: acme carried both, and is counted once.
+    assert_eq!(lib.rename_tag(&great, "to-read").unwrap(), 1);
+    let listed: Vec<(String, u64)> = lib
+        .user_tags()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.tag, t.count))
+        .collect();
+    assert_eq!(listed, vec![("to-read".to_string(), 3)]);
+    // A trashed case study's tags are not counted.
+    lib.trash(&[ids[1]]).unwrap();
+    assert_eq!(lib.user_tags().unwrap()[0].count, 2);
+}
+
+#[test]
+fn backups_are_listed_by_name_and_restored_by_name_only() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (lib, ids) = three(dir.path(), files.path());
+    lib.set_note(ids[0], "before the backup").unwrap();
+    let made = lib.backup_now().unwrap();
+    assert!(made.name.starts_with("casebook-") && made.name.ends_with(".sqlite3"));
+    assert!(made.size_bytes > 0);
+    let age = casebook_core::store::now_ms() - made.created_at;
+    assert!(
+        (0..60_000).contains(&age),
+        "created_at from the name: {age}"
+    );
+    assert_eq!(lib.backup_infos().unwrap(), vec![made.clone()]);
+
+    lib.set_note(ids[0], "after the backup").unwrap();
+    lib.trash(&[ids[1]]).unwrap();
+    assert_eq!(lib.restore_named_backup(&made.name).unwrap(), 3);
+    assert_eq!(lib.annotations(ids[0]).unwrap().note, "before the backup");
+    assert_eq!(search(&lib, "", Filters::default()).total, 3);
+    // Only names from the list: no paths, no other files.
+    for bad in [
+        "../library.sqlite3",
+        "library.sqlite3",
+        "",
+        "casebook-1.sqlite3",
+    ] {
+        assert!(
+            matches!(
+                lib.restore_named_backup(bad),
+                Err(casebook_core::Error::NotFound(_))
+            ),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn export_to_writes_json_or_markdown_and_counts() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (lib, ids) = three(dir.path(), files.path());
+    let out = tempfile::tempdir().unwrap();
+    let json = out.path().join("export.json");
+    let o = lib
+        .export_to(
+            &[ids[0], ids[1], ids[0]],
+            casebook_core::ExportFormat::Json,
+            &json,
+        )
+        .unwrap();
+    assert_eq!((o.case_studies, o.files), (2, 1));
+    let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(file["case_studies"].as_array().unwrap().len(), 2);
+    assert!(!out.path().join("export.partial").exists());
+    let md = out.path().join("md");
+    let o = lib
+        .export_to(&ids, casebook_core::ExportFormat::Markdown, &md)
+        .unwrap();
+    assert_eq!((o.case_studies, o.files), (3, 3));
+    assert_eq!(std::fs::read_dir(&md).unwrap().count(), 3);
+}

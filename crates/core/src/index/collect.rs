@@ -10,7 +10,8 @@ use super::schema::{
     F_YEAR,
 };
 use crate::model::{Sort, TagMode};
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -29,6 +30,8 @@ pub struct FilterSpec {
     /// restrict the whole search, facets included, like the query does.
     pub flags_required: u64,
     pub flags_forbidden: u64,
+    /// Only these case studies (a collection), when set. Restricts facets too.
+    pub only_ids: Option<Arc<HashSet<u64>>>,
 }
 
 impl FilterSpec {
@@ -134,6 +137,7 @@ pub struct SegCollector {
     flags: Option<Column<u64>>,
     flags_required: u64,
     flags_forbidden: u64,
+    only_ids: Option<Arc<HashSet<u64>>>,
     opened: Option<Column<i64>>,
     tags: Option<StrColumn>,
     industry: Option<StrColumn>,
@@ -251,6 +255,7 @@ impl Collector for SearchCollector<'_> {
             flags,
             flags_required: f.flags_required,
             flags_forbidden: f.flags_forbidden,
+            only_ids: f.only_ids.clone(),
             opened,
             tags,
             industry,
@@ -359,6 +364,12 @@ impl SegmentCollector for SegCollector {
         if self.flags_required != 0 || self.flags_forbidden != 0 {
             let f = self.flags.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
             if f & self.flags_required != self.flags_required || f & self.flags_forbidden != 0 {
+                return;
+            }
+        }
+        if let Some(only) = &self.only_ids {
+            let id = self.ids.as_ref().and_then(|c| c.first(doc));
+            if !id.is_some_and(|id| only.contains(&id)) {
                 return;
             }
         }

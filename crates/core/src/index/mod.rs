@@ -30,9 +30,10 @@ use crate::error::{Error, Result};
 use crate::model::{CaseStudyId, Facets, SearchHit, SearchRequest, SearchResponse, Sort};
 use collect::{FilterSpec, SearchCollector};
 use schema::{analyzer, build_schema, to_document, Fields, SCHEMA_VERSION, TEXT_TOKENIZER};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 use tantivy::index::SegmentComponent;
 use tantivy::schema::{Schema, Value};
@@ -219,11 +220,21 @@ impl SearchIndex {
 
     /// Runs a search. The query never fails to parse (see [`query`]).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        self.search_within(req, None)
+    }
+
+    /// [`Self::search`] among the case studies `only` (a collection's members), when given.
+    pub fn search_within(
+        &self,
+        req: &SearchRequest,
+        only: Option<HashSet<u64>>,
+    ) -> Result<SearchResponse> {
         let t0 = Instant::now();
         let searcher = self.reader.searcher();
         let mut an = self.analyzer.clone();
         let pq = query::parse(&req.query, &mut an);
-        let spec = filter_spec(req);
+        let mut spec = filter_spec(req);
+        spec.only_ids = only.map(Arc::new);
         let limit = req.page.limit.min(MAX_LIMIT) as usize;
         let offset = req.page.offset.min(MAX_OFFSET) as usize;
         let mut run = self.run(&searcher, &pq, &spec, req.sort, offset + limit)?;
@@ -367,6 +378,7 @@ fn filter_spec(req: &SearchRequest) -> FilterSpec {
             0
         }),
         flags_forbidden: if f.unread_only { schema::FLAG_READ } else { 0 },
+        only_ids: None,
     }
 }
 

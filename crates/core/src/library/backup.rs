@@ -3,6 +3,7 @@
 
 use super::{lock, Library};
 use crate::error::{Error, Result};
+use crate::model::BackupInfo;
 use crate::store;
 use rusqlite::backup::Backup;
 use rusqlite::{Connection, MAIN_DB};
@@ -88,6 +89,33 @@ impl Library {
         Ok(Some(made))
     }
 
+    /// The rolling backups, oldest first, by file name (for a UI, which never sees paths).
+    pub fn backup_infos(&self) -> Result<Vec<BackupInfo>> {
+        Ok(self
+            .backups()?
+            .iter()
+            .filter_map(|p| backup_info(p))
+            .collect())
+    }
+
+    /// Writes a backup into the rolling backups folder now.
+    pub fn backup_now(&self) -> Result<BackupInfo> {
+        let dir = self.root.join(BACKUP_DIR);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let made = self.backup(&dir)?;
+        backup_info(&made).ok_or_else(|| Error::NotFound(made.display().to_string()))
+    }
+
+    /// Restores the rolling backup with this file name (see [`Self::restore_backup`]).
+    pub fn restore_named_backup(&self, name: &str) -> Result<u64> {
+        let found = self
+            .backups()?
+            .into_iter()
+            .find(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
+            .ok_or_else(|| Error::NotFound(format!("backup {name}")))?;
+        self.restore_backup(&found)
+    }
+
     /// Replaces the library's database with the backup `from`, after checking it (it opens,
     /// passes SQLite's quick check, is a Casebook library, and its schema is not newer than
     /// this version's; an older one is migrated), then rebuilds the search index. Returns the
@@ -121,4 +149,24 @@ impl Library {
         store::bump_generation(&conn)?;
         self.rebuild_index(&conn)
     }
+}
+
+fn backup_info(path: &Path) -> Option<BackupInfo> {
+    let name = path.file_name()?.to_str()?.to_string();
+    let meta = std::fs::metadata(path).ok()?;
+    // The name carries the time it was written; the file's time is the fallback.
+    let created_at = name
+        .strip_prefix(BACKUP_PREFIX)
+        .and_then(|n| n.strip_suffix(BACKUP_SUFFIX))
+        .and_then(|n| n.parse::<i64>().ok())
+        .or_else(|| {
+            let t = meta.modified().ok()?;
+            let ms = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+            i64::try_from(ms).ok()
+        })?;
+    Some(BackupInfo {
+        name,
+        created_at,
+        size_bytes: meta.len(),
+    })
 }

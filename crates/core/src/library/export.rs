@@ -281,6 +281,36 @@ impl Library {
         Ok(written)
     }
 
+    /// Exports `ids` to `dest`: Markdown files into the folder `dest`, or one JSON file at
+    /// `dest` (written whole, then renamed into place).
+    pub fn export_to(
+        &self,
+        ids: &[CaseStudyId],
+        format: ExportFormat,
+        dest: &Path,
+    ) -> Result<ExportOutcome> {
+        let case_studies = ids.iter().collect::<BTreeSet<_>>().len() as u64;
+        match format {
+            ExportFormat::Markdown => {
+                let files = self.export_markdown(ids, dest)?.len() as u64;
+                Ok(ExportOutcome {
+                    case_studies,
+                    files,
+                })
+            }
+            ExportFormat::Json => {
+                let bytes = self.export_json(ids)?;
+                let tmp = dest.with_extension("partial");
+                std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+                std::fs::rename(&tmp, dest).map_err(|e| Error::io(dest, e))?;
+                Ok(ExportOutcome {
+                    case_studies,
+                    files: 1,
+                })
+            }
+        }
+    }
+
     /// Restores a JSON export: case studies not in the library (by slug) are added; for every
     /// case study its highlights (re-anchored when the library's text differs), note, user
     /// tags, reading state and collections are restored. Highlights already there (same

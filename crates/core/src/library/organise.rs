@@ -198,6 +198,11 @@ impl Library {
         })
     }
 
+    /// The user's tags with their counts, most used first.
+    pub fn user_tags(&self) -> Result<Vec<TagCount>> {
+        store::user_tag_counts(&lock(&self.reader))
+    }
+
     /// Renames a user tag across the library; returns the case studies changed. Source and
     /// inferred tags come from the files and are not renamed.
     pub fn rename_tag(&self, old: &str, new: &str) -> Result<u32> {
@@ -300,6 +305,13 @@ impl Library {
             }
             Ok(n)
         })
+    }
+
+    /// The ids of a collection's case studies (not trashed), by title.
+    pub fn collection_member_ids(&self, id: CollectionId) -> Result<Vec<CaseStudyId>> {
+        let conn = lock(&self.reader);
+        store::collection(&conn, id)?;
+        store::collection_ids(&conn, id)
     }
 
     /// The case studies of a collection (not trashed), by title.

@@ -232,6 +232,23 @@ pub fn ids_with_user_tag(conn: &Connection, tag: &str) -> Result<Vec<CaseStudyId
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The user's tags with the number of case studies (not trashed) carrying each, most used
+/// first.
+pub fn user_tag_counts(conn: &Connection) -> Result<Vec<TagCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.tag, count(*) AS n FROM tags t JOIN case_studies s ON s.id = t.case_study_id
+         WHERE t.origin = 'user' AND s.deleted_at IS NULL
+         GROUP BY t.tag ORDER BY n DESC, t.tag",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(TagCount {
+            tag: r.get(0)?,
+            count: r.get::<_, i64>(1)?.max(0) as u64,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Dismisses an inferred tag: removed now, and not inferred again by a re-import.
 pub fn dismiss_inferred_tag(conn: &Connection, id: CaseStudyId, tag: &str) -> Result<bool> {
     let n = conn
