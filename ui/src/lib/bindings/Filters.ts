@@ -20,4 +20,4 @@ companies: Array<string>, year_from: number | null, year_to: number | null,
 /**
  * Only case studies with highlights, a note or user tags.
  */
-annotated_only: boolean, starred_only: boolean, unread_only: boolean, };
+annotated_only: boolean, starred_only: boolean, unread_only: boolean, collection: number | null, };
