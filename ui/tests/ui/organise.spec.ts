@@ -125,6 +125,20 @@ test("tagging in the reader refreshes Your tags", async ({ app }) => {
   await expect(tags.getByRole("listitem")).toHaveText([/Follow up\s*1/]);
 });
 
+test("a library change elsewhere (an import, a restore) refreshes Your tags and the trash", async ({ app }) => {
+  await openApp(app);
+  const tags = sidebar(app).getByTestId("user-tags");
+  await expect(tags.getByRole("listitem")).toHaveCount(0);
+  await app.evaluate(() => {
+    window.__mock.docs[3].user_tags = ["imported-tag"];
+    window.__mock.trashed[5] = Date.now();
+  });
+  await emit(app, "library-changed", null);
+  await expect(tags.getByRole("listitem")).toHaveText([/Imported tag\s*1/]);
+  await expect(sidebar(app).getByRole("button", { name: "Trash (1)" })).toBeVisible();
+  await expect(app.getByTestId("result-count")).toHaveText("6");
+});
+
 test("renaming a tag onto another of the user's tags says it merges, and asks first", async ({ app }) => {
   await seed(app, () => {
     window.__mock.docs[0].user_tags = ["must-read"];
