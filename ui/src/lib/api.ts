@@ -22,6 +22,10 @@ import type { HighlightInput } from "./bindings/HighlightInput";
 import type { HighlightUpdate } from "./bindings/HighlightUpdate";
 import type { SavedSearch } from "./bindings/SavedSearch";
 import type { TrashedCaseStudy } from "./bindings/TrashedCaseStudy";
+import type { TagCount } from "./bindings/TagCount";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { ExportOutcome } from "./bindings/ExportOutcome";
 
 /** An error from a command, or from the bridge itself, in words for a person. */
 export class ApiError extends Error {
@@ -61,7 +65,17 @@ export const IMPORT_PROGRESS_EVENT = "import-progress";
 export const LIBRARY_CHANGED_EVENT = "library-changed";
 export const MENU_EVENT = "menu";
 
-export type MenuAction = "import_files" | "import_folder" | "find" | "palette";
+export type MenuAction =
+  | "import_files"
+  | "import_folder"
+  | "find"
+  | "palette"
+  /** Back up now, then say so. */
+  | "backup"
+  /** Open the backups dialog. */
+  | "backups"
+  /** Export the selected results (or the open case study), asking the format. */
+  | "export";
 
 export type DragDrop =
   { type: "enter"; paths: string[] } | { type: "over" } | { type: "drop"; paths: string[] } | { type: "leave" };
@@ -104,6 +118,24 @@ export const api = {
   trash: (ids: number[]) => call<null>("trash", { ids }),
   restore: (ids: number[]) => call<null>("restore", { ids }),
   trashList: () => call<TrashedCaseStudy[]>("trash_list"),
+  /** Deletes the trashed case studies for good; returns how many. */
+  emptyTrash: () => call<number>("empty_trash"),
+  /** The user's own tags with counts, most used first. */
+  userTags: () => call<TagCount[]>("user_tags"),
+  /** Renames (or, onto an existing tag, merges) a user tag; returns the case studies changed. */
+  renameTag: (from: string, to: string) => call<number>("rename_tag", { from, to }),
+  renameCollection: (collection: number, name: string) => call<Collection>("rename_collection", { collection, name }),
+  deleteCollection: (collection: number) => call<null>("delete_collection", { collection }),
+  /** A note's Markdown as sanitised HTML (sanitise it again before showing it). */
+  renderNote: (markdown: string) => call<string>("render_note", { markdown }),
+  /** Rust asks where (system dialog); null when the user cancelled. */
+  exportCaseStudies: (ids: number[], format: ExportFormat) =>
+    call<ExportOutcome | null>("export_case_studies", { ids, format }),
+  backupNow: () => call<BackupInfo>("backup_now"),
+  /** Oldest first. */
+  backups: () => call<BackupInfo[]>("backups"),
+  /** Replaces the library with a backup; returns its number of case studies. */
+  restoreBackup: (name: string) => call<number>("restore_backup", { name }),
 
   /** Opens an http(s) link in the system browser; the webview itself never navigates. */
   async openExternal(url: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, plural, prettySlug } from "./labels";
+import { formatBytes, formatDate, formatDateTime, plural, prettySlug, tagKey } from "./labels";
 
 describe("labels", () => {
   it("prettifies slugs", () => {
@@ -12,5 +12,16 @@ describe("labels", () => {
     expect(plural(1, "case study", "case studies")).toBe("1 case study");
     expect(plural(1500, "case study", "case studies")).toBe("1,500 case studies");
     expect(formatBytes(123456)).toBe("121 KB");
+  });
+  it("formats dates in the local time zone", () => {
+    const noon = new Date(2025, 10, 23, 14, 5).getTime();
+    expect(formatDate(noon)).toBe("Nov 23, 2025");
+    expect(formatDateTime(noon)).toMatch(/^Nov 23, 2025,? 2:05\sPM$/);
+  });
+  it("guesses the slug of a typed tag", () => {
+    expect(tagKey("  Must Read! ")).toBe("must-read");
+    expect(tagKey("LLM  ops/eval")).toBe("llm-ops-eval");
+    expect(tagKey("Ünïcode tag")).toBe("ünïcode-tag");
+    expect(tagKey("--")).toBe("");
   });
 });

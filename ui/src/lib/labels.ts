@@ -71,3 +71,31 @@ export function formatBytes(n: number): string {
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
+
+/** A day, for lists (`Nov 23, 2025`), in the user's time zone. */
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleDateString("en-US", { year: "numeric", month: "short", day: "numeric" });
+}
+
+/** A moment, for backups (`Nov 23, 2025, 2:13 PM`), in the user's time zone. */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toLocaleString("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+  });
+}
+
+/**
+ * A best guess at the slug the core makes of a typed tag (`Must read` → `must-read`), to tell
+ * the user before renaming that it lands on a tag that exists. The core decides in the end.
+ */
+export function tagKey(raw: string): string {
+  return raw
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "");
+}

@@ -20,7 +20,12 @@ import type { Annotations } from "./bindings/Annotations";
 import type { Collection } from "./bindings/Collection";
 import type { HighlightColor } from "./bindings/HighlightColor";
 import type { SavedSearch } from "./bindings/SavedSearch";
-import { prettySlug } from "./labels";
+import type { TagCount } from "./bindings/TagCount";
+import type { TrashedCaseStudy } from "./bindings/TrashedCaseStudy";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import { formatBytes, formatDateTime, plural, prettySlug, tagKey } from "./labels";
+import { pickRange, togglePicked } from "./selection";
 
 export const PAGE_SIZE = 50;
 /** Delay after a keystroke before searching: short enough to feel live, long enough to skip
@@ -38,6 +43,7 @@ export function emptyFilters(): Filters {
     annotated_only: false,
     starred_only: false,
     unread_only: false,
+    collection: null,
   };
 }
 
@@ -47,7 +53,18 @@ function emptyFacets(): Facets {
 
 export type Chip = { key: string; label: string; kind: string; remove: () => void };
 
-export type Notice = { id: number; kind: "error" | "info"; message: string };
+export type NoticeAction = { label: string; run: () => void };
+
+export type Notice = { id: number; kind: "error" | "info"; message: string; action?: NoticeAction };
+
+/** A question the confirmation dialog asks; `resolve` gets the answer. */
+export type ConfirmRequest = {
+  title: string;
+  message: string;
+  confirm: string;
+  danger: boolean;
+  resolve: (ok: boolean) => void;
+};
 
 export type ImportState =
   | { phase: "idle" }
@@ -102,6 +119,22 @@ export class AppStore {
   // Organising
   collections = $state.raw<Collection[]>([]);
   savedSearches = $state.raw<SavedSearch[]>([]);
+  userTags = $state.raw<TagCount[]>([]);
+  trash = $state.raw<TrashedCaseStudy[]>([]);
+  /** What the middle column shows: the results, or the trash. */
+  view = $state<"results" | "trash">("results");
+
+  // Multi-select in the results (case study ids), and the row a Shift-click extends from.
+  picked = $state.raw<number[]>([]);
+  pickedSet = $derived(new Set(this.picked));
+  private pickAnchor = -1;
+
+  // Dialogs
+  confirmRequest = $state.raw<ConfirmRequest | null>(null);
+  backupsOpen = $state(false);
+  backups = $state.raw<BackupInfo[] | null>(null);
+  /** The export dialog is open for these case studies. */
+  exportIds = $state.raw<number[] | null>(null);
 
   // Import and notices
   importState = $state.raw<ImportState>({ phase: "idle" });
@@ -175,6 +208,7 @@ export class AppStore {
 
   setQuery(q: string): void {
     this.query = q;
+    this.view = "results";
     this.schedule(TYPING_DEBOUNCE_MS);
   }
 
@@ -210,6 +244,8 @@ export class AppStore {
       const res = await api.search(request);
       if (gen !== this.seq) return; // a newer search was started: drop this answer
       const previousSelectedId = this.hitAt(this.selected)?.id;
+      // Another search (not the same one refreshed after a change) drops the picked rows.
+      if (this.shownRequest && requestKey(this.shownRequest) !== requestKey(request)) this.clearPicks();
       this.shownRequest = request;
       this.shownGen = gen;
       this.shownQuery = request.query;
@@ -260,19 +296,31 @@ export class AppStore {
     return list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
   }
 
+  /** A filter changed: back to the results, searched again. */
+  private refilter(): void {
+    this.view = "results";
+    this.schedule(0);
+  }
+
   toggleTag(slug: string): void {
     this.filters.tags = this.toggleIn(this.filters.tags, slug);
-    this.schedule(0);
+    this.refilter();
   }
 
   toggleIndustry(slug: string): void {
     this.filters.industries = this.toggleIn(this.filters.industries, slug);
-    this.schedule(0);
+    this.refilter();
   }
 
   toggleCompany(name: string): void {
     this.filters.companies = this.toggleIn(this.filters.companies, name);
-    this.schedule(0);
+    this.refilter();
+  }
+
+  /** Shows only the members of a collection (again: shows everything). */
+  toggleCollection(id: number | null): void {
+    this.filters.collection = id === null || this.filters.collection === id ? null : id;
+    this.refilter();
   }
 
   setTagMode(mode: TagMode): void {
@@ -284,12 +332,12 @@ export class AppStore {
     if (from !== null && to !== null && from > to) [from, to] = [to, from];
     this.filters.year_from = from;
     this.filters.year_to = to;
-    this.schedule(0);
+    this.refilter();
   }
 
   clearFilters(): void {
     this.filters = { ...emptyFilters(), tag_mode: this.filters.tag_mode };
-    this.schedule(0);
+    this.refilter();
   }
 
   get hasFilters(): boolean {
@@ -300,7 +348,8 @@ export class AppStore {
       f.year_to !== null ||
       f.annotated_only ||
       f.starred_only ||
-      f.unread_only
+      f.unread_only ||
+      f.collection !== null
     );
   }
 
@@ -319,6 +368,15 @@ export class AppStore {
   get chips(): Chip[] {
     const f = this.filters;
     const chips: Chip[] = [];
+    if (f.collection !== null) {
+      const id = f.collection;
+      chips.push({
+        key: "col",
+        kind: "Collection",
+        label: this.collections.find((c) => c.id === id)?.name ?? `#${id}`,
+        remove: () => this.toggleCollection(null),
+      });
+    }
     for (const i of f.industries)
       chips.push({
         key: `i:${i}`,
@@ -468,17 +526,286 @@ export class AppStore {
 
   toggleFlag(flag: "annotated_only" | "starred_only" | "unread_only"): void {
     this.filters[flag] = !this.filters[flag];
-    this.schedule(0);
+    this.refilter();
   }
 
+  /** The sidebar's lists: collections, saved searches, the user's tags, the trash. */
   async refreshLists(): Promise<void> {
-    const [c, s] = await Promise.allSettled([api.collections(), api.savedSearches()]);
+    const [c, s, t, tr] = await Promise.allSettled([
+      api.collections(),
+      api.savedSearches(),
+      api.userTags(),
+      api.trashList(),
+    ]);
     if (c.status === "fulfilled") this.collections = c.value;
     if (s.status === "fulfilled") this.savedSearches = s.value;
+    if (t.status === "fulfilled") this.userTags = t.value;
+    if (tr.status === "fulfilled") this.trash = tr.value;
+  }
+
+  /** Something changed the library behind the UI's back (an import, a restore). */
+  onLibraryChanged(): void {
+    void this.refreshInfo();
+    void this.refreshLists();
+    this.schedule(0);
   }
 
   createCollection(name: string) {
     return this.change("Could not create the collection", () => api.createCollection(name));
+  }
+
+  renameCollection(id: number, name: string) {
+    return this.change("Could not rename the collection", () => api.renameCollection(id, name));
+  }
+
+  async deleteCollection(c: Collection): Promise<boolean> {
+    const ok = await this.confirm({
+      title: `Delete the collection “${c.name}”?`,
+      message: "The case studies in it stay in the library; only the collection goes.",
+      confirm: "Delete collection",
+      danger: true,
+    });
+    if (!ok) return false;
+    return this.change("Could not delete the collection", async () => {
+      await api.deleteCollection(c.id);
+      if (this.filters.collection === c.id) this.filters.collection = null;
+    });
+  }
+
+  /**
+   * Renames a user tag. Landing on another of the user's tags merges the two: asked first.
+   * A filter on the old tag follows it.
+   */
+  async renameTag(from: string, to: string): Promise<boolean> {
+    const target = tagKey(to);
+    if (!target) return false;
+    if (target === from) return true;
+    const existing = this.userTags.find((t) => t.tag === target);
+    if (existing) {
+      const ok = await this.confirm({
+        title: `Merge “${this.tagName(from)}” into “${this.tagName(target)}”?`,
+        message: `“${this.tagName(target)}” is already one of your tags (${plural(existing.count, "case study", "case studies")}). Every case study tagged “${this.tagName(from)}” gets “${this.tagName(target)}” instead, and “${this.tagName(from)}” goes.`,
+        confirm: "Merge tags",
+        danger: false,
+      });
+      if (!ok) return false;
+    }
+    return this.change(
+      "Could not rename the tag",
+      async () => {
+        const n = await api.renameTag(from, to.trim());
+        if (this.filters.tags.includes(from))
+          this.filters.tags = [...new Set(this.filters.tags.map((t) => (t === from ? target : t)))];
+        this.notify("info", `Renamed the tag on ${plural(n, "case study", "case studies")}.`);
+      },
+      true,
+    );
+  }
+
+  // ---- multi-select and bulk actions ----------------------------------------------------
+
+  /** Ctrl/Cmd-click: picks or unpicks one row. */
+  togglePick(index: number): void {
+    const id = this.hitAt(index)?.id;
+    if (id === undefined) return;
+    this.picked = togglePicked(this.picked, id);
+    this.pickAnchor = index;
+  }
+
+  /** Shift-click: picks the rows from the last one clicked to this one. */
+  pickTo(index: number): void {
+    const from = this.pickAnchor >= 0 ? this.pickAnchor : Math.max(0, this.selected);
+    this.picked = pickRange(this.picked, from, index, (i) => this.hitAt(i)?.id);
+    this.pickAnchor = index;
+  }
+
+  /** A plain click: where the next Shift-click extends from. */
+  setPickAnchor(index: number): void {
+    this.pickAnchor = index;
+  }
+
+  clearPicks(): void {
+    if (this.picked.length) this.picked = [];
+    this.pickAnchor = -1;
+  }
+
+  private bulk(what: string, run: (ids: number[]) => Promise<unknown>) {
+    const ids = [...this.picked];
+    if (ids.length === 0) return Promise.resolve(false);
+    return this.change(what, () => run(ids), true);
+  }
+
+  bulkAddTag(tag: string) {
+    return this.bulk("Could not add the tag", (ids) => api.addTags(ids, tag));
+  }
+
+  bulkRemoveTag(tag: string) {
+    return this.bulk("Could not remove the tag", (ids) => api.removeTags(ids, tag));
+  }
+
+  bulkAddToCollection(collection: number) {
+    return this.bulk("Could not add to the collection", (ids) => api.addToCollection(collection, ids));
+  }
+
+  bulkAddToNewCollection(name: string) {
+    return this.bulk("Could not add to a new collection", async (ids) => {
+      const c = await api.createCollection(name);
+      await api.addToCollection(c.id, ids);
+    });
+  }
+
+  bulkStar(on: boolean) {
+    return this.bulk(on ? "Could not star" : "Could not remove the stars", (ids) =>
+      Promise.all(ids.map((id) => api.setStarred(id, on))),
+    );
+  }
+
+  bulkRead(on: boolean) {
+    return this.bulk(on ? "Could not mark as read" : "Could not mark as unread", (ids) =>
+      Promise.all(ids.map((id) => api.setRead(id, on))),
+    );
+  }
+
+  // ---- trash ---------------------------------------------------------------------------
+
+  /** Moves case studies to the trash, with an Undo in the notice. */
+  async trashIds(ids: number[]): Promise<boolean> {
+    if (ids.length === 0) return false;
+    const ok = await this.change("Could not move to the trash", async () => {
+      await api.trash(ids);
+      if (this.openId !== null && ids.includes(this.openId)) this.closeReader();
+    });
+    if (!ok) return false;
+    this.clearPicks();
+    this.notify("info", `Moved ${plural(ids.length, "case study", "case studies")} to the trash.`, {
+      label: "Undo",
+      run: () => void this.restoreFromTrash(ids),
+    });
+    return true;
+  }
+
+  trashPicked() {
+    return this.trashIds([...this.picked]);
+  }
+
+  async restoreFromTrash(ids: number[]): Promise<boolean> {
+    const ok = await this.change("Could not restore", () => api.restore(ids));
+    if (ok) this.notify("info", `Restored ${plural(ids.length, "case study", "case studies")}.`);
+    return ok;
+  }
+
+  async emptyTrash(): Promise<boolean> {
+    const n = this.trash.length;
+    const ok = await this.confirm({
+      title: "Empty the trash?",
+      message: `${plural(n, "case study is", "case studies are")} deleted for good, with their highlights and notes. This cannot be undone.`,
+      confirm: "Empty trash",
+      danger: true,
+    });
+    if (!ok) return false;
+    return this.change("Could not empty the trash", async () => {
+      const deleted = await api.emptyTrash();
+      this.notify("info", `Deleted ${plural(deleted, "case study", "case studies")} for good.`);
+    });
+  }
+
+  showTrash(on: boolean): void {
+    this.view = on ? "trash" : "results";
+    if (on) void this.refreshLists();
+  }
+
+  // ---- export and backups --------------------------------------------------------------
+
+  /** Export: the picked results, else the open case study. Opens the format dialog. */
+  requestExport(): void {
+    const ids = this.picked.length ? [...this.picked] : this.openId !== null ? [this.openId] : [];
+    if (ids.length === 0) {
+      this.notify("info", "Select case studies in the results (or open one) to export them.");
+      return;
+    }
+    this.exportIds = ids;
+  }
+
+  async exportAs(format: ExportFormat): Promise<void> {
+    const ids = this.exportIds;
+    this.exportIds = null;
+    if (!ids) return;
+    try {
+      const out = await api.exportCaseStudies(ids, format);
+      if (out)
+        this.notify(
+          "info",
+          `Exported ${plural(out.case_studies, "case study", "case studies")} (${plural(out.files, "file")}).`,
+        );
+    } catch (e) {
+      this.notify("error", `Could not export: ${toApiError(e).message}`);
+    }
+  }
+
+  async backupNow(): Promise<void> {
+    try {
+      const b = await api.backupNow();
+      this.notify("info", `Backed up the library (${formatBytes(b.size_bytes)}).`);
+      if (this.backupsOpen) await this.loadBackups();
+    } catch (e) {
+      this.notify("error", `Could not back up: ${toApiError(e).message}`);
+    }
+  }
+
+  openBackups(): void {
+    this.backupsOpen = true;
+    void this.loadBackups();
+  }
+
+  async loadBackups(): Promise<void> {
+    try {
+      this.backups = await api.backups();
+    } catch (e) {
+      this.backups = [];
+      this.notify("error", `Could not list the backups: ${toApiError(e).message}`);
+    }
+  }
+
+  async restoreBackup(b: BackupInfo): Promise<boolean> {
+    const when = formatDateTime(b.created_at);
+    const ok = await this.confirm({
+      title: `Restore the backup of ${when}?`,
+      message: `It replaces the whole library as it is now. Case studies imported and highlights, notes, tags, stars and collections changed since ${when} are lost.`,
+      confirm: "Replace the library",
+      danger: true,
+    });
+    if (!ok) return false;
+    try {
+      const n = await api.restoreBackup(b.name);
+      this.notify("info", `Restored the backup of ${when}: ${plural(n, "case study", "case studies")}.`);
+    } catch (e) {
+      this.notify("error", `Could not restore the backup: ${toApiError(e).message}`);
+      return false;
+    }
+    this.backupsOpen = false;
+    this.clearPicks();
+    await Promise.all([this.refreshInfo(), this.refreshLists(), this.runSearch()]);
+    if (this.openId !== null) void this.loadReader(this.openId);
+    return true;
+  }
+
+  // ---- confirmation --------------------------------------------------------------------
+
+  /** Asks a yes/no question in the confirmation dialog. */
+  confirm(q: Omit<ConfirmRequest, "resolve">): Promise<boolean> {
+    this.confirmRequest?.resolve(false);
+    return new Promise((resolve) => (this.confirmRequest = { ...q, resolve }));
+  }
+
+  answerConfirm(ok: boolean): void {
+    const q = this.confirmRequest;
+    this.confirmRequest = null;
+    q?.resolve(ok);
+  }
+
+  /** A dialog of the app's own is open (keys go to it). */
+  get dialogOpen(): boolean {
+    return this.paletteOpen || this.confirmRequest !== null || this.backupsOpen || this.exportIds !== null;
   }
 
   addToCollection(collection: number, id: number) {
@@ -497,7 +824,7 @@ export class AppStore {
     this.query = s.request.query;
     this.filters = { ...emptyFilters(), ...s.request.filters };
     this.sort = s.request.sort;
-    this.schedule(0);
+    this.refilter();
   }
 
   // ---- import --------------------------------------------------------------------------
@@ -564,15 +891,20 @@ export class AppStore {
 
   // ---- notices -------------------------------------------------------------------------
 
-  notify(kind: Notice["kind"], message: string): void {
+  notify(kind: Notice["kind"], message: string, action?: NoticeAction): void {
     const id = ++this.noticeSeq;
-    this.notices = [...this.notices.slice(-3), { id, kind, message }];
-    if (kind === "info") setTimeout(() => this.dismissNotice(id), 6000);
+    this.notices = [...this.notices.slice(-3), { id, kind, message, action }];
+    if (kind === "info") setTimeout(() => this.dismissNotice(id), action ? 10_000 : 6000);
   }
 
   dismissNotice(id: number): void {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
+}
+
+/** What makes a search another search (its page aside). */
+function requestKey(r: SearchRequest): string {
+  return JSON.stringify([r.query, r.filters, r.sort]);
 }
 
 export const store = new AppStore();

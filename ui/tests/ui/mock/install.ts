@@ -11,6 +11,10 @@ import type { HighlightInput } from "../../../src/lib/bindings/HighlightInput";
 import type { HighlightUpdate } from "../../../src/lib/bindings/HighlightUpdate";
 import type { Collection } from "../../../src/lib/bindings/Collection";
 import type { SavedSearch } from "../../../src/lib/bindings/SavedSearch";
+import type { BackupInfo } from "../../../src/lib/bindings/BackupInfo";
+import type { ExportFormat } from "../../../src/lib/bindings/ExportFormat";
+import type { ExportOutcome } from "../../../src/lib/bindings/ExportOutcome";
+import type { TrashedCaseStudy } from "../../../src/lib/bindings/TrashedCaseStudy";
 
 type Call = { cmd: string; args: unknown };
 type Failure = { code: string; message: string };
@@ -27,7 +31,14 @@ interface MockControl {
   highlights: Highlight[];
   notes: Record<number, string>;
   collections: Collection[];
+  /** Members of each collection (case study ids), by collection id. */
+  members: Record<number, number[]>;
   saved: SavedSearch[];
+  /** When each trashed case study was trashed (ms), by id. */
+  trashed: Record<number, number>;
+  backups: BackupInfo[];
+  /** What the export answers: null = the user cancelled the save dialog. */
+  exportAnswer: "ok" | "cancel";
   /** The next import: progress steps to emit and the report to return. */
   importPlan: { steps: number; stepMs: number; report: ImportReport; addDocs?: Doc[] };
   pendingPaths: string[];
@@ -61,6 +72,16 @@ function words(query: string): string[] {
 }
 
 let annotationText: (d: Doc) => string = () => "";
+let inTrash: (d: Doc) => boolean = () => false;
+let memberOf: (d: Doc, collection: number) => boolean = () => false;
+
+/** The slug the core makes of a user tag, roughly. */
+function slugTag(raw: string): string {
+  return raw.trim().toLowerCase().replace(/\s+/g, "-");
+}
+
+/** Source and user tags (the core's tag filter and facet count both). */
+const allTags = (d: Doc) => [...new Set([...d.tags, ...d.user_tags])];
 
 function search(docs: Doc[], req: SearchRequest): SearchResponse {
   const t0 = performance.now();
@@ -73,6 +94,7 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
     if (f.annotated_only && !notes) return false;
     if (f.starred_only && !d.starred) return false;
     if (f.unread_only && d.read) return false;
+    if (f.collection !== null && f.collection !== undefined && !memberOf(d, f.collection)) return false;
     if (skip !== "industry" && f.industries.length && !f.industries.includes(d.industry ?? "")) return false;
     if (
       skip !== "company" &&
@@ -83,12 +105,12 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
     if (skip !== "year" && f.year_from !== null && (d.year ?? 0) < f.year_from) return false;
     if (skip !== "year" && f.year_to !== null && (d.year ?? 9999) > f.year_to) return false;
     if (skip !== "tags" && f.tags.length) {
-      const has = (t: string) => d.tags.includes(t);
+      const has = (t: string) => allTags(d).includes(t);
       if (f.tag_mode === "all" ? !f.tags.every(has) : !f.tags.some(has)) return false;
     }
     return true;
   };
-  let hits = docs.filter((d) => match(d));
+  let hits = docs.filter((d) => !inTrash(d) && match(d));
   if (req.sort === "newest") hits = [...hits].sort((a, b) => (b.year ?? 0) - (a.year ?? 0) || a.id - b.id);
   if (req.sort === "recently_opened")
     hits = [...hits].sort((a, b) => (b.last_opened_at ?? -1) - (a.last_opened_at ?? -1) || a.id - b.id);
@@ -121,7 +143,7 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
       matched_annotations: ws.length > 0 && ws.some((w) => annotationText(d).toLowerCase().includes(w)),
     })),
     facets: {
-      tags: count((d) => d.tags),
+      tags: count(allTags),
       industry: count((d) => (d.industry ? [d.industry] : [])),
       year: count((d) => (d.year ? [String(d.year)] : [])),
       company: count((d) => (d.company ? [d.company] : [])),
@@ -141,7 +163,11 @@ function install() {
     highlights: [],
     notes: {},
     collections: [{ id: 1, name: "Reading list", count: 0, created_at: 0 }],
+    members: {},
     saved: [],
+    trashed: {},
+    backups: [],
+    exportAnswer: "ok",
     importPlan: {
       steps: 4,
       stepMs: 40,
@@ -178,6 +204,13 @@ function install() {
   }
   let cancelled = false;
   let nextId = 100;
+  inTrash = (d) => control.trashed[d.id] !== undefined;
+  memberOf = (d, c) => (control.members[c] ?? []).includes(d.id);
+  const collectionById = (id: unknown) => {
+    const c = control.collections.find((x) => x.id === id);
+    if (!c) throw { code: "not_found", message: `no collection ${String(id)}` };
+    return c;
+  };
   annotationText = (d) =>
     [
       control.notes[d.id] ?? "",
@@ -297,6 +330,7 @@ function install() {
                 annotated_only: false,
                 starred_only: false,
                 unread_only: false,
+                collection: null,
               },
               sort: "relevance",
               open_id: null,
@@ -410,17 +444,124 @@ function install() {
           return null;
         }
         case "collections":
-          return control.collections;
+          return control.collections.map((c) => ({
+            ...c,
+            count: control.docs.filter((d) => !inTrash(d) && memberOf(d, c.id)).length,
+          }));
         case "create_collection": {
           const c = { id: nextId++, name: args.name as string, count: 0, created_at: Date.now() };
           control.collections = [...control.collections, c];
           return c;
         }
-        case "add_to_collection": {
-          const c = control.collections.find((x) => x.id === args.collection);
-          if (!c) throw { code: "not_found", message: "no collection" };
-          c.count += (args.ids as number[]).length;
-          return (args.ids as number[]).length;
+        case "add_to_collection":
+        case "remove_from_collection": {
+          const c = collectionById(args.collection);
+          const before = control.members[c.id] ?? [];
+          const ids = args.ids as number[];
+          for (const id of ids) byId(id);
+          const after =
+            cmd === "add_to_collection" ? [...new Set([...before, ...ids])] : before.filter((id) => !ids.includes(id));
+          control.members[c.id] = after;
+          return Math.abs(after.length - before.length);
+        }
+        case "rename_collection": {
+          const c = collectionById(args.collection);
+          const name = (args.name as string).trim();
+          if (!name) throw { code: "invalid", message: "a collection needs a name" };
+          c.name = name;
+          return { ...c };
+        }
+        case "delete_collection":
+          collectionById(args.collection);
+          control.collections = control.collections.filter((x) => x.id !== args.collection);
+          delete control.members[args.collection as number];
+          return null;
+        case "user_tags": {
+          const counts: Record<string, number> = {};
+          for (const d of control.docs) if (!inTrash(d)) for (const t of d.user_tags) counts[t] = (counts[t] ?? 0) + 1;
+          return Object.entries(counts)
+            .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+            .map(([tag, count]) => ({ tag, count }));
+        }
+        case "rename_tag": {
+          const from = args.from as string;
+          const to = slugTag(args.to as string);
+          if (!to) throw { code: "invalid", message: `'${String(args.to)}' is not a usable tag` };
+          let n = 0;
+          for (const d of control.docs)
+            if (d.user_tags.includes(from)) {
+              d.user_tags = [...new Set(d.user_tags.map((t) => (t === from ? to : t)))];
+              n++;
+            }
+          return n;
+        }
+        case "trash":
+          for (const id of args.ids as number[]) {
+            byId(id);
+            control.trashed[id] = Date.now();
+          }
+          return null;
+        case "restore":
+          for (const id of args.ids as number[]) delete control.trashed[id];
+          return null;
+        case "trash_list":
+          return control.docs
+            .filter(inTrash)
+            .sort((a, b) => control.trashed[b.id] - control.trashed[a.id])
+            .map((d): TrashedCaseStudy => {
+              const { html: _h, toc: _t, body_markdown: _m, body_text: _b, ...rest } = d;
+              return { ...rest, deleted_at: control.trashed[d.id] };
+            });
+        case "empty_trash": {
+          const gone = control.docs.filter(inTrash);
+          control.docs = control.docs.filter((d) => !inTrash(d));
+          control.trashed = {};
+          return gone.length;
+        }
+        case "render_note": {
+          // Crude Markdown, and raw HTML passed through on purpose: a core whose sanitiser
+          // missed something. The UI's own DOMPurify pass must still make it harmless.
+          const md = args.markdown as string;
+          return md
+            .split(/\n{2,}/)
+            .map(
+              (p) =>
+                `<p>${p
+                  .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
+                  .replace(/\[([^\]]+)\]\(([^)]+)\)/g, '<a href="$2">$1</a>')}</p>`,
+            )
+            .join("\n");
+        }
+        case "export_case_studies": {
+          const ids = args.ids as number[];
+          for (const id of ids) byId(id);
+          if (control.exportAnswer === "cancel") return null;
+          const out: ExportOutcome = {
+            case_studies: ids.length,
+            files: (args.format as ExportFormat) === "json" ? 1 : ids.length,
+          };
+          return out;
+        }
+        case "backups":
+          return [...control.backups].sort((a, b) => a.created_at - b.created_at);
+        case "backup_now": {
+          const at = Date.now();
+          const b: BackupInfo = {
+            name: `casebook-${String(at).padStart(15, "0")}.sqlite3`,
+            created_at: at,
+            size_bytes: 2_500_000,
+          };
+          control.backups = [...control.backups, b];
+          return b;
+        }
+        case "restore_backup": {
+          if (!control.backups.some((b) => b.name === args.name))
+            throw { code: "not_found", message: `no backup '${String(args.name)}'` };
+          // The backup holds the library as it first was.
+          control.docs = fixtures();
+          control.trashed = {};
+          await control.emit("library-changed", null);
+          return control.docs.length;
         }
         case "saved_searches":
           return control.saved.map(countSaved);
