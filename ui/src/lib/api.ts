@@ -131,6 +131,8 @@ export const api = {
   /** Rust asks where (system dialog); null when the user cancelled. */
   exportCaseStudies: (ids: number[], format: ExportFormat) =>
     call<ExportOutcome | null>("export_case_studies", { ids, format }),
+  exportCollection: (collection: number, format: ExportFormat) =>
+    call<ExportOutcome | null>("export_collection", { collection, format }),
   backupNow: () => call<BackupInfo>("backup_now"),
   /** Oldest first. */
   backups: () => call<BackupInfo[]>("backups"),

@@ -135,6 +135,8 @@ export class AppStore {
   backups = $state.raw<BackupInfo[] | null>(null);
   /** The export dialog is open for these case studies. */
   exportIds = $state.raw<number[] | null>(null);
+  /** Set instead of `exportIds` when a whole collection is exported. */
+  exportCollection = $state.raw<Collection | null>(null);
 
   // Import and notices
   importState = $state.raw<ImportState>({ phase: "idle" });
@@ -723,15 +725,29 @@ export class AppStore {
       this.notify("info", "Select case studies in the results (or open one) to export them.");
       return;
     }
+    this.exportCollection = null;
     this.exportIds = ids;
+  }
+
+  requestCollectionExport(c: Collection): void {
+    if (c.count === 0) {
+      this.notify("info", `The collection ${c.name} is empty.`);
+      return;
+    }
+    this.exportCollection = c;
+    this.exportIds = [];
   }
 
   async exportAs(format: ExportFormat): Promise<void> {
     const ids = this.exportIds;
+    const collection = this.exportCollection;
     this.exportIds = null;
+    this.exportCollection = null;
     if (!ids) return;
     try {
-      const out = await api.exportCaseStudies(ids, format);
+      const out = collection
+        ? await api.exportCollection(collection.id, format)
+        : await api.exportCaseStudies(ids, format);
       if (out)
         this.notify(
           "info",

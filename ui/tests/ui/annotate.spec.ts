@@ -112,7 +112,11 @@ test("the case study's note is edited in place, previewed as rendered Markdown, 
   await app.getByRole("button", { name: "Preview" }).click();
   await expect(editor).toHaveValue(note);
   await app.getByRole("button", { name: "Save note" }).click();
-  await expect(app.getByTestId("note-text")).toHaveText(note);
+  // Saved, the note is shown rendered too (and sanitised again).
+  const saved = app.getByTestId("note-text");
+  await expect(saved.locator("strong")).toHaveText("Bold");
+  await expect(saved.getByRole("link", { name: "the post" })).toBeVisible();
+  expect(await saved.locator("[onerror]").count()).toBe(0);
   expect(await calls(app, "set_note")).toEqual([{ id: 1, note }]);
   expect(await app.evaluate(() => window.__pwned)).toBeUndefined();
 });

@@ -413,6 +413,23 @@ test("menu Export: the open case study when nothing is picked; a cancelled save 
   await expect(app.locator(".notice", { hasText: "Exported" })).toHaveCount(0);
 });
 
+test("a whole collection is exported from its sidebar entry", async ({ app }) => {
+  await openApp(app);
+  await pick(app, 1, 3);
+  const bar = app.getByRole("toolbar", { name: "Actions on the selected case studies" });
+  await bar.getByRole("button", { name: "Add to collection…" }).click();
+  await bar.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(sidebar(app).getByTestId("collections").getByRole("listitem")).toHaveText([/Reading list\s*2/]);
+  await sidebar(app).getByRole("button", { name: "Export the collection Reading list" }).click();
+  const dialog = app.getByRole("dialog", { name: "Export the collection Reading list (2 case studies)" });
+  await dialog.getByRole("radio", { name: /One JSON file/ }).check();
+  await dialog.getByRole("button", { name: "Export…" }).click();
+  await expect(dialog).toHaveCount(0);
+  expect(await calls(app, "export_collection")).toEqual([{ collection: 1, format: "json" }]);
+  expect(await calls(app, "export_case_studies")).toEqual([]);
+  await expect(notice(app, "Exported 2 case studies (1 file).")).toBeVisible();
+});
+
 // ---- backups -------------------------------------------------------------------------
 
 test("menu Back up: backs up now and says so", async ({ app }) => {

@@ -542,6 +542,16 @@ function install() {
           };
           return out;
         }
+        case "export_collection": {
+          const members = control.members[args.collection as number];
+          if (!members) throw { code: "not_found", message: `collection ${String(args.collection)} not found` };
+          if (control.exportAnswer === "cancel") return null;
+          const out: ExportOutcome = {
+            case_studies: members.length,
+            files: (args.format as ExportFormat) === "json" ? 1 : members.length,
+          };
+          return out;
+        }
         case "backups":
           return [...control.backups].sort((a, b) => a.created_at - b.created_at);
         case "backup_now": {
