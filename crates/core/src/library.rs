@@ -640,10 +640,14 @@ fn find_same(conn: &Connection, p: &Prepared) -> Result<Option<CaseStudyId>> {
             }
         }
     }
-    for (id, shared, theirs) in
-        store::fingerprint_candidates(conn, &p.fingerprints, dedup::MIN_SHARED_FINGERPRINTS)?
-    {
-        if dedup::same_content(shared, p.fingerprints.len() as u32, theirs) && compatible(id)? {
+    let candidates = store::fingerprint_candidates(
+        conn,
+        &p.fingerprints,
+        dedup::MIN_SHARED_FINGERPRINTS,
+        dedup::MAX_FINGERPRINT_SHARERS,
+    )?;
+    for (id, shared, theirs) in candidates.matches {
+        if dedup::same_content(shared, candidates.considered, theirs) && compatible(id)? {
             return Ok(Some(id));
         }
     }

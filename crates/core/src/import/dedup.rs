@@ -16,6 +16,9 @@ const MAX_FINGERPRINTS: usize = 160;
 pub const SAME_CONTENT_CONTAINMENT: f64 = 0.5;
 /// ... and they share at least this many fingerprints (short texts prove nothing).
 pub const MIN_SHARED_FINGERPRINTS: u32 = 4;
+/// A fingerprint found in this many case studies already is boilerplate: it is not looked
+/// up (see `store::Candidates`).
+pub const MAX_FINGERPRINT_SHARERS: u32 = 16;
 
 fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
     for b in bytes {

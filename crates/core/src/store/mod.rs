@@ -313,22 +313,52 @@ pub fn ids_by_title(conn: &Connection, title: &str) -> Result<Vec<(CaseStudyId, 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Case studies sharing at least `min_shared` fingerprints with `hashes`: `(id, shared,
-/// their fingerprint count)`, most shared first.
+/// The case studies that may hold the same text as one with fingerprints `hashes`.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    /// How many of `hashes` were looked up: those shared by fewer than `max_sharers` case
+    /// studies. A fingerprint carried by many case studies is boilerplate (a quoted
+    /// paragraph, a disclaimer), proves nothing about identity, and would make every lookup
+    /// read rows in proportion to the library's size.
+    pub considered: u32,
+    /// `(id, shared, theirs)`: shared considered fingerprints and the case study's total,
+    /// most shared first.
+    pub matches: Vec<(CaseStudyId, u32, u32)>,
+}
+
+/// Case studies sharing at least `min_shared` of the rare ones of `hashes` (see
+/// [`Candidates`]).
 pub fn fingerprint_candidates(
     conn: &Connection,
     hashes: &[i64],
     min_shared: u32,
-) -> Result<Vec<(CaseStudyId, u32, u32)>> {
+    max_sharers: u32,
+) -> Result<Candidates> {
     if hashes.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Candidates::default());
     }
-    // One statement for all hashes (a JSON array walked by json_each) instead of one
-    // lookup statement per hash. Case studies sharing fewer than `min_shared` are dropped
-    // before their fingerprint count is read: with common paragraphs (boilerplate, quoted
-    // text) most candidates share one or two, and there are more of them the larger the
-    // library.
+    // One statement for all hashes (a JSON array walked by json_each) instead of one per
+    // hash; each hash's sharers are counted only up to `max_sharers` (the primary key is
+    // `(hash, case_study_id)`, so that reads at most `max_sharers` index entries).
     let list = serde_json::to_string(hashes).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut rare_stmt = conn.prepare_cached(
+        "SELECT j.value FROM json_each(?1) j
+         WHERE (SELECT count(*) FROM
+                  (SELECT 1 FROM fingerprints f WHERE f.hash = j.value LIMIT ?2)) < ?2",
+    )?;
+    let rare: Vec<i64> = rare_stmt
+        .query_map(params![list, max_sharers], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let considered = rare.len() as u32;
+    if rare.is_empty() {
+        return Ok(Candidates {
+            considered,
+            matches: Vec::new(),
+        });
+    }
+    let list = serde_json::to_string(&rare).map_err(|e| Error::Invalid(e.to_string()))?;
+    // Case studies sharing fewer than `min_shared` are dropped before their fingerprint
+    // count is read.
     let mut stmt = conn.prepare_cached(
         "SELECT case_study_id, count(*) FROM fingerprints
          WHERE hash IN (SELECT value FROM json_each(?1))
@@ -342,13 +372,16 @@ pub fn fingerprint_candidates(
     // bodies in its row, so reading it walks the row's overflow pages.
     let mut count =
         conn.prepare_cached("SELECT count(*) FROM fingerprints WHERE case_study_id = ?1")?;
-    let mut out = Vec::with_capacity(shared.len());
+    let mut matches = Vec::with_capacity(shared.len());
     for (id, n) in shared {
         let total: i64 = count.query_row([id], |r| r.get(0))?;
-        out.push((id, n, total as u32));
+        matches.push((id, n, total as u32));
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(out)
+    matches.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(Candidates {
+        considered,
+        matches,
+    })
 }
 
 pub fn queue_for_index(conn: &Connection, id: CaseStudyId) -> Result<()> {
