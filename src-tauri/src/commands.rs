@@ -25,15 +25,21 @@ pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
 /// Event fired when the library changed outside the UI's own request (an import finished).
 pub const LIBRARY_CHANGED_EVENT: &str = "library-changed";
 
+/// Runs `f` on the library off the async runtime's threads and maps its error.
+async fn with_lib<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&casebook_core::Library) -> casebook_core::Result<T> + Send + 'static,
+) -> AppResult<T> {
+    let lib = state.library().await?;
+    spawn_blocking(move || f(&lib)).await?.map_err(Into::into)
+}
+
 #[tauri::command]
 pub async fn search(
     state: State<'_, AppState>,
     request: SearchRequest,
 ) -> AppResult<SearchResponse> {
-    let lib = state.library().await?;
-    spawn_blocking(move || lib.search(&request))
-        .await?
-        .map_err(Into::into)
+    with_lib(&state, move |lib| lib.search(&request)).await
 }
 
 #[tauri::command]
@@ -41,11 +47,11 @@ pub async fn get_case_study(
     state: State<'_, AppState>,
     id: CaseStudyId,
 ) -> AppResult<CaseStudyDetail> {
-    let lib = state.library().await?;
-    spawn_blocking(move || lib.get(&id.to_string()))
-        .await?
-        .map(CaseStudyDetail::with_source_names)
-        .map_err(Into::into)
+    with_lib(&state, move |lib| {
+        lib.get(&id.to_string())
+            .map(CaseStudyDetail::with_source_names)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -53,20 +59,12 @@ pub async fn render_case_study(
     state: State<'_, AppState>,
     id: CaseStudyId,
 ) -> AppResult<RenderedBody> {
-    let lib = state.library().await?;
-    spawn_blocking(move || lib.render(id))
-        .await?
-        .map_err(Into::into)
+    with_lib(&state, move |lib| lib.render(id)).await
 }
 
 #[tauri::command]
 pub async fn library_info(state: State<'_, AppState>) -> AppResult<LibraryInfo> {
-    let lib = state.library().await?;
-    let stats = spawn_blocking({
-        let lib = lib.clone();
-        move || lib.stats()
-    })
-    .await??;
+    let stats = with_lib(&state, |lib| lib.stats()).await?;
     Ok(LibraryInfo { stats })
 }
 
@@ -167,15 +165,6 @@ pub async fn save_ui_state(state: State<'_, AppState>, ui: UiState) -> AppResult
 }
 
 // ---- Annotating and organising (issue 4): thin adapters over `casebook_core::Library`. ----
-
-/// Runs `f` on the library off the async runtime's threads and maps its error.
-async fn with_lib<T: Send + 'static>(
-    state: &State<'_, AppState>,
-    f: impl FnOnce(&casebook_core::Library) -> casebook_core::Result<T> + Send + 'static,
-) -> AppResult<T> {
-    let lib = state.library().await?;
-    spawn_blocking(move || f(&lib)).await?.map_err(Into::into)
-}
 
 #[tauri::command]
 pub async fn annotations(state: State<'_, AppState>, id: CaseStudyId) -> AppResult<Annotations> {

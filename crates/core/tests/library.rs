@@ -256,3 +256,53 @@ fn a_large_jsonl_file_is_streamed_record_by_record() {
         (0, 0, n)
     );
 }
+
+/// Distinct words for synthetic texts: word `i` of text `seed`.
+fn word(seed: usize, i: usize) -> String {
+    format!("w{}x{}", seed * 7919 + i * 31, i % 13)
+}
+
+fn paragraph(seed: usize, words: usize) -> String {
+    (0..words)
+        .map(|i| word(seed, i))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn shared_boilerplate_neither_merges_case_studies_nor_hides_a_true_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    // One paragraph every case study quotes (soon more sharers than dedup looks at), each
+    // with a longer text of its own: none is the same case study as another.
+    let boilerplate = paragraph(1_000_000, 800);
+    let mut paths = Vec::new();
+    for i in 0..40 {
+        let p = files.path().join(format!("study-{i}.md"));
+        std::fs::write(
+            &p,
+            format!(
+                "---\ntitle: \"Study {i}\"\ncompany: \"Company {i}\"\n---\n\n{}\n\n{boilerplate}\n",
+                paragraph(i, 1_500)
+            ),
+        )
+        .unwrap();
+        paths.push(p);
+    }
+    let report = import(&lib, &paths);
+    assert_eq!((report.added, report.merged), (40, 0), "{report:?}");
+    // The same text as study 7 under another title and shape: one case study.
+    let copy = files.path().join("copy.txt");
+    std::fs::write(
+        &copy,
+        format!(
+            "A copy of study seven\n\n{}\n\n{boilerplate}\n",
+            paragraph(7, 1_500)
+        ),
+    )
+    .unwrap();
+    let report = import(&lib, &[copy]);
+    assert_eq!((report.added, report.merged), (0, 1), "{report:?}");
+    assert_eq!(search(&lib, "").total, 40);
+}
