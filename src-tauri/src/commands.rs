@@ -10,8 +10,8 @@ use casebook_core::taxonomy::{self, Taxonomy};
 use casebook_core::{
     Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, Collection, CollectionId, ExportFormat,
     ExportOutcome, Highlight, HighlightId, HighlightInput, HighlightUpdate, ImportProgress,
-    ImportReport, RenderedBody, SavedSearch, SearchRequest, SearchResponse, TagCount,
-    TrashedCaseStudy,
+    ImportReport, RelatedCaseStudy, RenderedBody, SavedSearch, SearchRequest, SearchResponse,
+    TagCount, TrashedCaseStudy,
 };
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -24,6 +24,8 @@ use tauri_plugin_dialog::DialogExt;
 pub const IMPORT_PROGRESS_EVENT: &str = "import-progress";
 /// Event fired when the library changed outside the UI's own request (an import finished).
 pub const LIBRARY_CHANGED_EVENT: &str = "library-changed";
+/// How many related case studies the reader lists.
+const RELATED_SHOWN: usize = 6;
 
 /// Runs `f` on the library off the async runtime's threads and maps its error.
 async fn with_lib<T: Send + 'static>(
@@ -60,6 +62,15 @@ pub async fn render_case_study(
     id: CaseStudyId,
 ) -> AppResult<RenderedBody> {
     with_lib(&state, move |lib| lib.render(id)).await
+}
+
+/// The case studies most like `id` (the reader's "Related" list).
+#[tauri::command]
+pub async fn related(
+    state: State<'_, AppState>,
+    id: CaseStudyId,
+) -> AppResult<Vec<RelatedCaseStudy>> {
+    with_lib(&state, move |lib| lib.related(id, RELATED_SHOWN)).await
 }
 
 #[tauri::command]

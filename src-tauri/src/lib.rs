@@ -89,6 +89,7 @@ pub fn run() {
             commands::get_case_study,
             commands::render_case_study,
             commands::library_info,
+            commands::related,
             commands::get_taxonomy,
             commands::choose_import,
             commands::import_paths,

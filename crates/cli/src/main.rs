@@ -52,6 +52,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The case studies most like one, with the tags they share.
+    Related {
+        key: String,
+        #[arg(long, default_value_t = 6)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search (query syntax: "phrase", -exclude, a OR b, prefix*, title:, company:, tag:,
     /// industry:, year:2024, year:2023..2025).
     Search(SearchArgs),
@@ -259,6 +267,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     println!("{:>6}  {}", cs.id, describe(cs));
                 }
                 println!("{} case studies", all.len());
+            }
+        }
+        Command::Related { key, limit, json } => {
+            let id = library.resolve_id(&key)?;
+            let related = library.related(id, limit)?;
+            if json {
+                print_json(&related)?;
+            } else {
+                for r in &related {
+                    let why = if r.shared_tags.is_empty() {
+                        "similar wording".to_string()
+                    } else {
+                        r.shared_tags
+                            .iter()
+                            .map(|t| casebook_core::taxonomy::tag_name(t))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    println!("{:.2}  {}  ({why})", r.score, r.title);
+                }
             }
         }
         Command::Show { key, json } => {

@@ -362,6 +362,12 @@ fn a_note_is_found_by_search_and_filters_by_state_work() {
     let cols = json(&casebook(lib, &["collection", "list", "--json"]));
     assert_eq!(cols[0]["name"], "Panels");
     assert_eq!(cols[0]["count"], 1);
+    let related = json(&casebook(lib, &["related", &id, "--limit", "2", "--json"]));
+    let related = related.as_array().unwrap();
+    assert!(related.len() <= 2);
+    assert!(related
+        .iter()
+        .all(|r| r["id"].as_i64() != id.parse::<i64>().ok()));
     let in_panels = json(&casebook(
         lib,
         &["search", "", "--collection", "panels", "--json"],

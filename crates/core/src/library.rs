@@ -245,6 +245,56 @@ impl Library {
         self.index.search_within(req, only)
     }
 
+    /// Up to `limit` case studies most like `id`: by text (see [`SearchIndex::more_like`]),
+    /// then re-ranked with the share of tags they have in common, which are returned as
+    /// the reason.
+    pub fn related(&self, id: CaseStudyId, limit: usize) -> Result<Vec<RelatedCaseStudy>> {
+        /// How much shared tags weigh against text similarity (both 0–1).
+        const TAG_WEIGHT: f32 = 0.6;
+        let conn = lock(&self.reader);
+        let me = store::case_study(&conn, id)?;
+        let tag_set = |cs: &CaseStudy| -> std::collections::BTreeSet<String> {
+            cs.tags
+                .iter()
+                .chain(&cs.inferred_tags)
+                .chain(&cs.user_tags)
+                .cloned()
+                .collect()
+        };
+        let mine = tag_set(&me);
+        let candidates = self.index.more_like(id, (limit * 3).max(20))?;
+        let best = candidates.first().map_or(1.0, |c| c.1).max(f32::EPSILON);
+        let mut out = Vec::with_capacity(candidates.len());
+        for (other, text_score) in candidates {
+            // The index may briefly hold one that was just trashed or deleted.
+            let Ok(cs) = store::case_study(&conn, other) else {
+                continue;
+            };
+            if store::is_trashed(&conn, other)? {
+                continue;
+            }
+            let theirs = tag_set(&cs);
+            let shared: Vec<String> = mine.intersection(&theirs).cloned().collect();
+            let union = mine.union(&theirs).count().max(1);
+            let score = (text_score / best + TAG_WEIGHT * shared.len() as f32 / union as f32)
+                / (1.0 + TAG_WEIGHT);
+            let mut shared = shared;
+            shared.sort_by_key(|t| crate::taxonomy::tag_order(t));
+            out.push(RelatedCaseStudy {
+                id: cs.id,
+                slug: cs.slug,
+                title: cs.title,
+                company: cs.company,
+                year: cs.year,
+                score,
+                shared_tags: shared,
+            });
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
     pub fn list(&self) -> Result<Vec<CaseStudy>> {
         store::list(&lock(&self.reader))
     }

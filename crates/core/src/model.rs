@@ -619,3 +619,19 @@ pub struct ExportOutcome {
     #[ts(type = "number")]
     pub files: u64,
 }
+
+/// A case study like another one, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RelatedCaseStudy {
+    #[ts(type = "number")]
+    pub id: CaseStudyId,
+    pub slug: String,
+    pub title: String,
+    pub company: Option<String>,
+    pub year: Option<i32>,
+    /// 0–1: text similarity (relative to the best match) plus shared tags.
+    pub score: f32,
+    /// Tag slugs both carry (source, inferred or the user's), taxonomy order.
+    pub shared_tags: Vec<String>,
+}

@@ -528,6 +528,23 @@ pub fn tag_name(slug: &str) -> String {
     tag(slug).map_or_else(|| slug.to_string(), |t| t.name.to_string())
 }
 
+/// Where a tag sorts when tags explain something (why two case studies are alike):
+/// techniques first, then use cases, tools, providers, and tags outside the taxonomy last.
+pub fn tag_order(slug: &str) -> (u8, String) {
+    match tag(slug) {
+        Some(t) => {
+            let rank = match t.group {
+                TagGroup::Technique => 0,
+                TagGroup::UseCase => 1,
+                TagGroup::Tool => 2,
+                TagGroup::Provider => 3,
+            };
+            (rank, t.name.to_lowercase())
+        }
+        None => (4, slug.to_string()),
+    }
+}
+
 /// Display name of an industry slug: the taxonomy's name, or the slug itself when unknown.
 pub fn industry_name(slug: &str) -> String {
     industry(slug).map_or_else(|| slug.to_string(), |i| i.name.to_string())

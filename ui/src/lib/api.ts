@@ -22,6 +22,7 @@ import type { HighlightInput } from "./bindings/HighlightInput";
 import type { HighlightUpdate } from "./bindings/HighlightUpdate";
 import type { SavedSearch } from "./bindings/SavedSearch";
 import type { TrashedCaseStudy } from "./bindings/TrashedCaseStudy";
+import type { RelatedCaseStudy } from "./bindings/RelatedCaseStudy";
 import type { TagCount } from "./bindings/TagCount";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ExportFormat } from "./bindings/ExportFormat";
@@ -85,6 +86,7 @@ export const api = {
   getCaseStudy: (id: number) => call<CaseStudyDetail>("get_case_study", { id }),
   renderCaseStudy: (id: number) => call<RenderedBody>("render_case_study", { id }),
   libraryInfo: () => call<LibraryInfo>("library_info"),
+  related: (id: number) => call<RelatedCaseStudy[]>("related", { id }),
   taxonomy: () => call<Taxonomy>("get_taxonomy"),
   chooseImport: (pick: ImportPick) => call<string[]>("choose_import", { pick }),
   importPaths: (paths: string[]) => call<ImportReport>("import_paths", { paths }),

@@ -94,3 +94,34 @@ test("light and dark themes follow the system", async ({ app }) => {
   await app.emulateMedia({ colorScheme: "light" });
   expect(await bg()).toBe("rgb(247, 247, 249)");
 });
+
+test("the reader lists related case studies with the tags they share, and opens one", async ({ app }) => {
+  await openApp(app);
+  await rows(app).first().click();
+  const reader = app.getByRole("region", { name: "Reader" });
+  await expect(reader.locator("#reader-title")).toHaveText("Scaling RAG for Customer Support at Acme");
+  const related = reader.getByRole("region", { name: "Related case studies" });
+  const items = related.getByTestId("related").getByRole("listitem");
+  await expect(items.first()).toBeVisible();
+  expect(await calls(app, "related")).toEqual([{ id: 1 }]);
+  // Each says why, in tag names (not slugs); the open one is never listed.
+  const texts = await items.allInnerTexts();
+  expect(texts.length).toBeGreaterThan(0);
+  for (const t of texts) expect(t).toMatch(/Also /);
+  expect(texts.join("\n")).not.toContain("Scaling RAG for Customer Support at Acme");
+  const firstTitle = (await items.first().locator(".related-title").innerText()).trim();
+  await items.first().getByRole("button").click();
+  await expect(reader.locator("#reader-title")).toHaveText(firstTitle);
+  await expect.poll(() => calls(app, "related")).toHaveLength(2);
+});
+
+test("related case studies that cannot be found say so, and the reader still works", async ({ app }) => {
+  await openApp(app);
+  await app.evaluate(() => (window.__mock.fail.related = { code: "internal", message: "index busy" }));
+  await rows(app).first().click();
+  const reader = app.getByRole("region", { name: "Reader" });
+  await expect(reader.getByRole("region", { name: "Related case studies" })).toContainText(
+    "Could not find related case studies: index busy",
+  );
+  await expect(reader.locator(".prose h2#user-content-overview")).toHaveText("Overview");
+});

@@ -218,6 +218,64 @@ impl SearchIndex {
         w.wait_merging_threads().map_err(idx_err)
     }
 
+    /// Case studies whose text is like `id`'s, best first, with a score: a more-like-this
+    /// query of the terms that best tell its title, summary and body apart (frequent in it,
+    /// rare in the library). Empty when `id` is not indexed.
+    pub fn more_like(&self, id: CaseStudyId, limit: usize) -> Result<Vec<(CaseStudyId, f32)>> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::{MoreLikeThisQuery, TermQuery};
+        use tantivy::schema::{IndexRecordOption, OwnedValue};
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let me = TermQuery::new(
+            Term::from_field_u64(f.id, id as u64),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher
+            .search(&me, &TopDocs::with_limit(1).order_by_score())
+            .map_err(idx_err)?;
+        let Some((_, addr)) = found.first() else {
+            return Ok(Vec::new());
+        };
+        let doc: TantivyDocument = searcher.doc(*addr).map_err(idx_err)?;
+        let fields: Vec<(tantivy::schema::Field, Vec<OwnedValue>)> = [f.title, f.summary, f.body]
+            .into_iter()
+            .map(|field| {
+                let values = doc
+                    .get_all(field)
+                    .filter_map(|v| v.as_str())
+                    .map(|s| OwnedValue::Str(s.to_string()))
+                    .collect();
+                (field, values)
+            })
+            .collect();
+        let docs = searcher.num_docs();
+        let query = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            // A word in over a fifth of the library tells nothing apart.
+            .with_max_doc_frequency((docs / 5).max(2))
+            .with_min_term_frequency(2)
+            .with_min_word_length(3)
+            .with_max_query_terms(30)
+            .with_boost_factor(1.0)
+            .with_document_fields(fields);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit + 1).order_by_score())
+            .map_err(idx_err)?;
+        let mut out = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr).map_err(idx_err)?;
+            let Some(other) = d.get_first(f.id).and_then(|v| v.as_u64()) else {
+                continue;
+            };
+            if other as CaseStudyId != id {
+                out.push((other as CaseStudyId, score));
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
     /// Runs a search. The query never fails to parse (see [`query`]).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         self.search_within(req, None)

@@ -261,6 +261,29 @@ function install() {
           const found = byId(args.id);
           return { html: found.html, toc: found.toc };
         }
+        case "related": {
+          // Like the core: others ranked by what they share (tags here), each with the reason.
+          const me = byId(args.id);
+          const mine = new Set([...me.tags, ...me.inferred_tags, ...me.user_tags]);
+          return control.docs
+            .filter((d) => d.id !== me.id && !inTrash(d))
+            .map((d) => {
+              const shared = [...d.tags, ...d.inferred_tags, ...d.user_tags].filter((t) => mine.has(t));
+              return { d, shared: [...new Set(shared)] };
+            })
+            .filter((x) => x.shared.length > 0)
+            .sort((a, b) => b.shared.length - a.shared.length || a.d.id - b.d.id)
+            .slice(0, 6)
+            .map(({ d, shared }) => ({
+              id: d.id,
+              slug: d.slug,
+              title: d.title,
+              company: d.company,
+              year: d.year,
+              score: shared.length / mine.size,
+              shared_tags: shared,
+            }));
+        }
         case "library_info": {
           const years = control.docs.map((x) => x.year ?? 0).filter(Boolean);
           return {
