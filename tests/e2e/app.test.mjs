@@ -208,6 +208,18 @@ test("opening a case study renders it in the reader", async () => {
     return r ? r.width > 0 && r.height > 0 : false;
   });
   assert.ok(shown, "the reader is on screen");
+  // Related case studies come from the core through the real IPC, without an error.
+  const related = await wd.until(async () => {
+    const busy = await wd.exec(() => {
+      const el = document.querySelector(".related");
+      return el ? String(el.getAttribute("aria-busy")) : "missing";
+    });
+    return busy === "true" || busy === "missing"
+      ? null
+      : await wd.text(".related");
+  }, "the related case studies");
+  assert.match(related, /Related case studies/i); // the heading is upper-cased by CSS
+  assert.doesNotMatch(related, /Could not/);
   await sleep(300);
   await shot("03-reader");
 });
