@@ -488,18 +488,7 @@ fn try_open(dir: &Path, schema: &Schema) -> std::result::Result<(Index, u64), St
         .searchable_segment_metas()
         .map_err(|e| format!("unreadable index metadata: {e}"))?;
     for m in &metas {
-        let mut components = vec![
-            SegmentComponent::Postings,
-            SegmentComponent::Positions,
-            SegmentComponent::Terms,
-            SegmentComponent::Store,
-            SegmentComponent::FastFields,
-            SegmentComponent::FieldNorms,
-        ];
-        if m.has_deletes() {
-            components.push(SegmentComponent::Delete);
-        }
-        for file in components.into_iter().map(|c| m.relative_path(c)) {
+        for file in segment_files(m) {
             if !dir.join(&file).exists() {
                 return Err(format!("segment file {} is missing", file.display()));
             }
@@ -537,6 +526,21 @@ fn try_open(dir: &Path, schema: &Schema) -> std::result::Result<(Index, u64), St
     Ok((index, generation))
 }
 
+/// The files a searchable segment is made of (its delete file only when it has deletes).
+fn segment_files(m: &tantivy::index::SegmentMeta) -> impl Iterator<Item = PathBuf> + '_ {
+    [
+        SegmentComponent::Postings,
+        SegmentComponent::Positions,
+        SegmentComponent::Terms,
+        SegmentComponent::Store,
+        SegmentComponent::FastFields,
+        SegmentComponent::FieldNorms,
+    ]
+    .into_iter()
+    .chain(m.has_deletes().then_some(SegmentComponent::Delete))
+    .map(|c| m.relative_path(c))
+}
+
 /// What [`VALIDATED_FILE`] holds for the index as it is now: one line per file of the
 /// searchable segments (and `meta.json`): name, size, modification time, and a hash of its
 /// first and last 4 KiB. `None` when a file cannot be read.
@@ -546,19 +550,7 @@ fn validated_stamp(dir: &Path, index: &Index) -> Option<String> {
     let metas = index.searchable_segment_metas().ok()?;
     let mut files: Vec<PathBuf> = vec![PathBuf::from("meta.json")];
     for m in &metas {
-        let mut components = vec![
-            SegmentComponent::Postings,
-            SegmentComponent::Positions,
-            SegmentComponent::Terms,
-            SegmentComponent::Store,
-            SegmentComponent::FastFields,
-            SegmentComponent::FieldNorms,
-        ];
-        if m.has_deletes() {
-            components.push(SegmentComponent::Delete);
-        }
-        for c in components {
-            let rel = m.relative_path(c);
+        for rel in segment_files(m) {
             if dir.join(&rel).exists() {
                 files.push(rel);
             }
