@@ -69,8 +69,9 @@ run_e2e() {
     step "Installing tauri-driver"
     cargo install tauri-driver --locked
   fi
-  step "E2E: build the app (debug, UI embedded)"
+  step "E2E: build the app (debug, UI embedded) and the CLI (it seeds hostile data)"
   npx --prefix ui tauri build --debug --no-bundle
+  cargo build -p casebook-cli
   step "E2E: real webview under Xvfb"
   local runner=()
   # A session bus lets the single-instance plugin work as on a desktop (optional).

@@ -11,7 +11,7 @@ use casebook_core::{
     Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, Collection, CollectionId, ExportFormat,
     ExportOutcome, Highlight, HighlightId, HighlightInput, HighlightUpdate, ImportProgress,
     ImportReport, RelatedCaseStudy, RenderedBody, SavedSearch, SearchRequest, SearchResponse,
-    TagCount, TrashedCaseStudy,
+    TagCount, TrashedCaseStudy, WatchedFolder,
 };
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -431,4 +431,46 @@ pub async fn restore_backup(
     let n = with_lib(&state, move |lib| lib.restore_named_backup(&name)).await?;
     let _ = app.emit(LIBRARY_CHANGED_EVENT, ());
     Ok(n)
+}
+
+// ---- Watched folders (issue 7): the list here, the watching in `crate::watching`. ----
+
+#[tauri::command]
+pub async fn watched_folders(state: State<'_, AppState>) -> AppResult<Vec<WatchedFolder>> {
+    with_lib(&state, |lib| lib.watched_folders()).await
+}
+
+/// Asks for a folder in the system dialog and watches it; `None` when the user cancels.
+#[tauri::command]
+pub async fn add_watched_folder(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> AppResult<Option<WatchedFolder>> {
+    let dialog_app = app.clone();
+    let picked = spawn_blocking(move || {
+        dialog_app
+            .dialog()
+            .file()
+            .set_title("Watch a folder for case studies")
+            .blocking_pick_folder()
+    })
+    .await?
+    .and_then(|p| p.into_path().ok());
+    let Some(folder) = picked else {
+        return Ok(None);
+    };
+    let added = with_lib(&state, move |lib| lib.add_watched_folder(&folder)).await?;
+    crate::watching::restart(&app, state.library().await?);
+    Ok(Some(added))
+}
+
+#[tauri::command]
+pub async fn remove_watched_folder(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+) -> AppResult<()> {
+    with_lib(&state, move |lib| lib.remove_watched_folder(id)).await?;
+    crate::watching::restart(&app, state.library().await?);
+    Ok(())
 }

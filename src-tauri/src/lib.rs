@@ -5,6 +5,7 @@ pub mod error;
 pub mod state;
 pub mod types;
 pub mod ui_state;
+pub mod watching;
 
 use state::AppState;
 use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
@@ -42,6 +43,7 @@ pub fn run() {
                 let Ok(lib) = handle.state::<AppState>().library().await else {
                     return;
                 };
+                watching::restart(&handle, lib.clone());
                 // A rolling daily backup, the last ten kept.
                 let made = tauri::async_runtime::spawn_blocking(move || {
                     lib.auto_backup(AUTO_BACKUPS_KEPT, AUTO_BACKUP_EVERY)
@@ -66,6 +68,7 @@ pub fn run() {
                     | "export"
                     | "backup"
                     | "backups"
+                    | "watched_folders"
                     | "find"
                     | "palette"
             ) {
@@ -130,6 +133,9 @@ pub fn run() {
             commands::backups,
             commands::backup_now,
             commands::restore_backup,
+            commands::watched_folders,
+            commands::add_watched_folder,
+            commands::remove_watched_folder,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
@@ -196,6 +202,7 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let file = SubmenuBuilder::new(app, "File")
         .item(&import_files)
         .item(&import_folder)
+        .item(&MenuItemBuilder::with_id("watched_folders", "Watched Folders…").build(app)?)
         .item(&MenuItemBuilder::with_id("export", "Export…").build(app)?)
         .separator()
         .item(&MenuItemBuilder::with_id("backup", "Back Up Now").build(app)?)

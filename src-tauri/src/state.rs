@@ -18,6 +18,7 @@ pub struct AppState {
     import: Mutex<Option<Arc<AtomicBool>>>,
     grants: Mutex<HashSet<PathBuf>>,
     ui_state_file: Option<PathBuf>,
+    watcher: Mutex<Option<casebook_core::watch::FolderWatcher>>,
 }
 
 /// The library folder: `$CASEBOOK_LIBRARY` when set and not empty, else the per-user default.
@@ -36,6 +37,7 @@ impl AppState {
             import: Mutex::new(None),
             grants: Mutex::new(HashSet::new()),
             ui_state_file,
+            watcher: Mutex::new(None),
         }
     }
 
@@ -78,6 +80,15 @@ impl AppState {
             })
             .await
             .clone()
+    }
+
+    /// Replaces the folder watcher (dropping the old one stops it).
+    pub fn set_watcher(&self, watcher: Option<casebook_core::watch::FolderWatcher>) {
+        let old = std::mem::replace(
+            &mut *self.watcher.lock().unwrap_or_else(|p| p.into_inner()),
+            watcher,
+        );
+        drop(old);
     }
 
     /// Marks an import as running; `busy` when one already is.

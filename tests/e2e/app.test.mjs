@@ -10,6 +10,7 @@ import {
   writeFileSync,
   rmSync,
   existsSync,
+  readFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -541,4 +542,150 @@ test("a highlight with a note survives a restart and its note is searchable", as
     "the annotation marker on the row",
   );
   await shot("08-note-search");
+});
+
+// The OWASP-style payloads the core's sanitiser is tested with, in every field the app shows,
+// each also in a variant that would call a command through the IPC bridge if it ran.
+test("XSS payloads in every field run nothing and reach no command", async () => {
+  const payloads = readFileSync(
+    join(root, "crates/core/tests/fixtures/xss-payloads.txt"),
+    "utf8",
+  )
+    .split("\n")
+    .filter((l) => l.trim() && !l.startsWith("#"));
+  assert.ok(payloads.length >= 100, `${payloads.length} payloads`);
+  const invoke =
+    "window.__TAURI_INTERNALS__.invoke('create_collection',{name:'pwned'})";
+  const all = payloads.flatMap((p) => [
+    p,
+    p.replace(/alert\([^)]*\)/g, invoke),
+  ]);
+  // Spread over a dozen case studies: each payload lands once in each field.
+  const N = 12;
+  const share = (k) => all.filter((_, i) => i % N === k);
+  const records = Array.from({ length: N }, (_, k) => ({
+    title: `Xsscarrier ${k} ${share(k).slice(0, 6).join(" ")}`,
+    company: share(k).slice(6, 9).join(" "),
+    summary: `xsscarrier ${share(k).join(" ")}`,
+    tags: ["xsscarrier", ...share((k + 1) % N)],
+    link: k % 2 ? "javascript:window.__pwned='link'" : share(k)[0],
+    year: 2025,
+    body: `## Xsscarrier ${k}\n\n${share(k).join("\n\n")}\n\n<div>${share((k + 2) % N).join("")}</div>\n\nxsscarrier tail`,
+  }));
+  const file = join(tmp, "xss.jsonl");
+  writeFileSync(file, records.map((r) => JSON.stringify(r)).join("\n"));
+
+  const cli = join(targetDir, "debug", "casebook");
+  assert.ok(existsSync(cli), `the casebook CLI at ${cli}`);
+  const run = (...args) =>
+    execFileSync(cli, ["--library", join(tmp, "library"), ...args], {
+      encoding: "utf8",
+    });
+  await wd.stop();
+  // The app lets go of the library as it exits.
+  const report = JSON.parse(
+    await wd.until(async () => {
+      try {
+        return run("import", file, "--json");
+      } catch (e) {
+        if (/in use/.test(String(e.stderr))) return null;
+        throw e;
+      }
+    }, "the library free for the CLI"),
+  );
+  assert.equal(report.added, N, JSON.stringify(report.failed));
+  const ids = JSON.parse(run("search", "xsscarrier", "--json")).hits.map(
+    (h) => h.id,
+  );
+  assert.equal(ids.length, N);
+  for (const [k, id] of ids.entries())
+    run(
+      "note",
+      "set",
+      String(id),
+      `xsscarrier note ${share((k + 3) % N).join("\n\n")}`,
+    );
+  await launch();
+
+  // Anything that runs from here on is caught, whatever it calls.
+  const arm = () =>
+    wd.exec(() => {
+      for (const f of ["alert", "confirm", "prompt", "print", "open"])
+        window[f] = () => {
+          window.__pwned = f;
+        };
+      return true;
+    });
+  await arm();
+  const titleBefore = await wd.exec(() => document.title);
+  await setQuery("xsscarrier");
+  await wd.until(async () => (await count()) === N, `the ${N} carriers`);
+  await sleep(500);
+  for (let k = 0; k < N; k++) {
+    const rows = await wd.$$(ROWS);
+    if (k >= rows.length) break; // rows are virtualised; the rest are opened below by keys
+    await wd.cmd("POST", `/element/${rows[k]}/click`, {});
+    await wd.until(
+      async () => /xsscarrier/i.test(await wd.text(".prose")),
+      `carrier ${k} open`,
+    );
+    if ((await wd.$$("[data-testid=annotations-toggle]")).length)
+      await wd.click("[data-testid=annotations-toggle]");
+    await sleep(250);
+  }
+  await sleep(800);
+  const dom = await wd.exec(() => {
+    const bad = [];
+    for (const el of document.querySelectorAll("*")) {
+      for (const a of el.attributes)
+        if (/^on/i.test(a.name)) bad.push(`${el.tagName} ${a.name}`);
+      if (
+        ["IFRAME", "OBJECT", "EMBED", "FORM", "BASE", "META"].includes(
+          el.tagName,
+        ) &&
+        el.closest("body")
+      )
+        bad.push(el.tagName);
+      if (el.tagName === "SCRIPT" && !el.src.startsWith(location.origin))
+        bad.push(`script ${el.src}`);
+      for (const attr of ["href", "src", "action", "formaction"]) {
+        const v = el.getAttribute(attr) ?? "";
+        if (/^\s*(javascript|data|vbscript):/i.test(v))
+          bad.push(`${el.tagName} ${attr}=${v.slice(0, 40)}`);
+      }
+    }
+    return bad;
+  });
+  assert.deepEqual(dom, [], "nothing executable in the page");
+  assert.equal(
+    await wd.exec(() => window.__pwned ?? null),
+    null,
+    "no script ran",
+  );
+  assert.equal(await wd.exec(() => document.title), titleBefore);
+  assert.match(
+    await wd.exec(() => location.href),
+    /^(tauri|http):\/\/(localhost|tauri\.localhost)/,
+    "still in the app",
+  );
+  await shot("09-xss-payloads");
+  await wd.stop();
+  const collections = JSON.parse(
+    await wd.until(async () => {
+      try {
+        return run("collection", "list", "--json");
+      } catch (e) {
+        if (/in use/.test(String(e.stderr))) return null;
+        throw e;
+      }
+    }, "the library free for the CLI"),
+  );
+  assert.ok(
+    !collections.some((c) => c.name === "pwned"),
+    "no payload reached a command",
+  );
+  console.log(
+    `# ${all.length} payloads (${payloads.length} and their IPC variants) in titles, companies, summaries, tags, links, bodies and notes: none ran`,
+  );
+  await launch();
 });

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 mod organise;
+mod watch;
 use organise::{CollectionCmd, ExportArgs, HighlightCmd, NoteCmd, SavedSearchCmd, TagCmd};
 
 #[derive(Parser)]
@@ -140,6 +141,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Watched folders: list, add, remove, and `run` (import what is saved there).
+    #[command(subcommand)]
+    Watch(watch::WatchCmd),
 }
 
 #[derive(clap::Args)]
@@ -317,6 +321,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::TrashList { json } => organise::trash_list(&library, json)?,
         Command::Export(args) => organise::export(&library, args)?,
         Command::Backup { dest, json } => organise::backup(&library, dest, json)?,
+        Command::Watch(cmd) => watch::watch(&library, cmd)?,
         Command::Stats { json } => {
             let stats = library.stats()?;
             if json {

@@ -530,3 +530,72 @@ fn backup_then_restore_brings_the_library_back() {
         1
     );
 }
+
+#[test]
+fn watch_lists_folders_and_run_imports_what_is_saved_there() {
+    use std::io::BufRead;
+    let lib = tempfile::tempdir().unwrap();
+    let lib = lib.path();
+    let folder = tempfile::tempdir().unwrap();
+    let folder = folder.path().canonicalize().unwrap();
+    std::fs::write(
+        folder.join("first.md"),
+        "---\ntitle: Already in the folder\n---\n\nShipped retrieval with evaluation gates.\n",
+    )
+    .unwrap();
+
+    let out = casebook(lib, &["--no-seed", "watch", "run"]);
+    assert!(!out.status.success(), "no folder to watch is an error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("casebook watch add"));
+
+    let added = json(&casebook(lib, &["watch", "add", folder.to_str().unwrap(), "--json"]));
+    assert_eq!(added["location"], folder.to_str().unwrap());
+    assert_eq!(added["available"], true);
+    let again = casebook(lib, &["watch", "add", folder.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already watched"));
+    let listed = json(&casebook(lib, &["watch", "list", "--json"]));
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    // `run`: a report for what is there, then one per file saved.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("--library")
+        .arg(lib)
+        .args(["watch", "run", "--json", "--debounce-ms", "200", "--poll-seconds", "0"])
+        .env_remove("CASEBOOK_LIBRARY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Lines through a channel, so a report that never comes fails the test, not hangs it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let next_report = || -> Value {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("a report line within 30 s");
+        serde_json::from_str(&line).unwrap()
+    };
+    assert_eq!(next_report()["added"], 1, "the file already there");
+    std::fs::write(
+        folder.join("second.md.tmp"),
+        "---\ntitle: Saved while watched\n---\n\nAgents in production with guardrails.\n",
+    )
+    .unwrap();
+    std::fs::rename(folder.join("second.md.tmp"), folder.join("second.md")).unwrap();
+    let report = next_report();
+    assert_eq!(report["added"], 1, "{report}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let hits = json(&casebook(lib, &["search", "\"saved while watched\"", "--json"]));
+    assert_eq!(hits["total"], 1);
+    let id = listed[0]["id"].to_string();
+    json(&casebook(lib, &["watch", "remove", &id, "--json"]));
+    assert_eq!(json(&casebook(lib, &["watch", "list", "--json"])), Value::Array(vec![]));
+}

@@ -13,6 +13,7 @@ pub mod normalize;
 pub mod render;
 pub mod store;
 pub mod taxonomy;
+pub mod watch;
 
 pub use error::{Error, Result};
 pub use library::{default_library_dir, Library, OpenOptions};

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 mod backup;
 mod export;
 mod organise;
+mod watched;
 
 pub use export::{ExportFile, EXPORT_FORMAT, EXPORT_VERSION};
 

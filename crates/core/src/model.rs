@@ -635,3 +635,17 @@ pub struct RelatedCaseStudy {
     /// Tag slugs both carry (source, inferred or the user's), taxonomy order.
     pub shared_tags: Vec<String>,
 }
+
+/// A folder Casebook watches: files saved or changed in it are imported on their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WatchedFolder {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The folder's name, to show.
+    pub name: String,
+    /// Where it is, to show (the UI never opens it; it removes a folder by `id`).
+    pub location: String,
+    /// False when the folder is gone or unreachable (an unplugged or network drive).
+    pub available: bool,
+}

@@ -27,6 +27,7 @@ import type { TagCount } from "./bindings/TagCount";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ExportOutcome } from "./bindings/ExportOutcome";
+import type { WatchedFolder } from "./bindings/WatchedFolder";
 
 /** An error from a command, or from the bridge itself, in words for a person. */
 export class ApiError extends Error {
@@ -65,6 +66,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const IMPORT_PROGRESS_EVENT = "import-progress";
 export const LIBRARY_CHANGED_EVENT = "library-changed";
 export const MENU_EVENT = "menu";
+export const WATCH_IMPORT_EVENT = "watch-import";
 
 export type MenuAction =
   | "import_files"
@@ -75,6 +77,8 @@ export type MenuAction =
   | "backup"
   /** Open the backups dialog. */
   | "backups"
+  /** Open the watched folders dialog. */
+  | "watched_folders"
   /** Export the selected results (or the open case study), asking the format. */
   | "export";
 
@@ -140,6 +144,10 @@ export const api = {
   backups: () => call<BackupInfo[]>("backups"),
   /** Replaces the library with a backup; returns its number of case studies. */
   restoreBackup: (name: string) => call<number>("restore_backup", { name }),
+  watchedFolders: () => call<WatchedFolder[]>("watched_folders"),
+  /** Rust asks which folder (system dialog); null when the user cancelled. */
+  addWatchedFolder: () => call<WatchedFolder | null>("add_watched_folder"),
+  removeWatchedFolder: (id: number) => call<null>("remove_watched_folder", { id }),
 
   /** Opens an http(s) link in the system browser; the webview itself never navigates. */
   async openExternal(url: string): Promise<void> {
@@ -161,6 +169,10 @@ export const api = {
 
   onImportProgress: (cb: (p: ImportProgress) => void): Promise<UnlistenFn> =>
     listen<ImportProgress>(IMPORT_PROGRESS_EVENT, (e) => cb(e.payload)),
+
+  /** The report of files a watched folder brought in (only when something changed or failed). */
+  onWatchImport: (cb: (r: ImportReport) => void): Promise<UnlistenFn> =>
+    listen<ImportReport>(WATCH_IMPORT_EVENT, (e) => cb(e.payload)),
 
   onLibraryChanged: (cb: () => void): Promise<UnlistenFn> => listen(LIBRARY_CHANGED_EVENT, () => cb()),
 

@@ -24,6 +24,7 @@ import type { TagCount } from "./bindings/TagCount";
 import type { TrashedCaseStudy } from "./bindings/TrashedCaseStudy";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { WatchedFolder } from "./bindings/WatchedFolder";
 import { formatBytes, formatDateTime, plural, prettySlug, tagKey } from "./labels";
 import { pickRange, togglePicked } from "./selection";
 
@@ -69,7 +70,8 @@ export type ConfirmRequest = {
 export type ImportState =
   | { phase: "idle" }
   | { phase: "running"; progress: ImportProgress; cancelling: boolean; startedAt: number }
-  | { phase: "done"; report: ImportReport }
+  /** `watched`: brought in by a watched folder, not by the user's drop or choice. */
+  | { phase: "done"; report: ImportReport; watched?: boolean }
   | { phase: "failed"; message: string };
 
 export type ReaderState =
@@ -133,6 +135,8 @@ export class AppStore {
   confirmRequest = $state.raw<ConfirmRequest | null>(null);
   backupsOpen = $state(false);
   backups = $state.raw<BackupInfo[] | null>(null);
+  watchedOpen = $state(false);
+  watched = $state.raw<WatchedFolder[] | null>(null);
   /** The export dialog is open for these case studies. */
   exportIds = $state.raw<number[] | null>(null);
   /** Set instead of `exportIds` when a whole collection is exported. */
@@ -805,6 +809,51 @@ export class AppStore {
     return true;
   }
 
+  // ---- watched folders ----------------------------------------------------------------
+
+  openWatched(): void {
+    this.watchedOpen = true;
+    void this.loadWatched();
+  }
+
+  async loadWatched(): Promise<void> {
+    try {
+      this.watched = await api.watchedFolders();
+    } catch (e) {
+      this.watched = [];
+      this.notify("error", `Could not list the watched folders: ${toApiError(e).message}`);
+    }
+  }
+
+  async addWatched(): Promise<void> {
+    try {
+      const added = await api.addWatchedFolder();
+      if (added) this.notify("info", `Watching ${added.name}: its case studies are imported as they are saved.`);
+    } catch (e) {
+      this.notify("error", `Could not watch the folder: ${toApiError(e).message}`);
+    }
+    await this.loadWatched();
+  }
+
+  async removeWatched(f: WatchedFolder): Promise<void> {
+    try {
+      await api.removeWatchedFolder(f.id);
+      this.notify("info", `Stopped watching ${f.name}. What it brought in stays in the library.`);
+    } catch (e) {
+      this.notify("error", `Could not stop watching the folder: ${toApiError(e).message}`);
+    }
+    await this.loadWatched();
+  }
+
+  /** A watched folder brought files in: the same report as a drop, unless one is running. */
+  onWatchImport(report: ImportReport): void {
+    if (this.importState.phase === "running") {
+      this.notify("info", `A watched folder added ${plural(report.added, "case study", "case studies")}.`);
+      return;
+    }
+    this.importState = { phase: "done", report, watched: true };
+  }
+
   // ---- confirmation --------------------------------------------------------------------
 
   /** Asks a yes/no question in the confirmation dialog. */
@@ -821,7 +870,13 @@ export class AppStore {
 
   /** A dialog of the app's own is open (keys go to it). */
   get dialogOpen(): boolean {
-    return this.paletteOpen || this.confirmRequest !== null || this.backupsOpen || this.exportIds !== null;
+    return (
+      this.paletteOpen ||
+      this.confirmRequest !== null ||
+      this.backupsOpen ||
+      this.watchedOpen ||
+      this.exportIds !== null
+    );
   }
 
   addToCollection(collection: number, id: number) {

@@ -619,3 +619,23 @@ pub fn stats(conn: &Connection) -> Result<Stats> {
         indexed: 0,
     })
 }
+
+/// The watched folders, oldest first: (id, path).
+pub fn watched_folders(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, path FROM watched_folders ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn add_watched_folder(conn: &Connection, path: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO watched_folders (path, added_at) VALUES (?1, ?2)",
+        params![path, now_ms()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// False when no folder has that id.
+pub fn remove_watched_folder(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM watched_folders WHERE id = ?1", [id])? > 0)
+}

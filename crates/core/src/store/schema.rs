@@ -132,6 +132,14 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL
     );
     "#,
+    // 3: folders the user asked Casebook to watch for new and changed case studies.
+    r#"
+    CREATE TABLE watched_folders (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL UNIQUE,
+        added_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ import type { BackupInfo } from "../../../src/lib/bindings/BackupInfo";
 import type { ExportFormat } from "../../../src/lib/bindings/ExportFormat";
 import type { ExportOutcome } from "../../../src/lib/bindings/ExportOutcome";
 import type { TrashedCaseStudy } from "../../../src/lib/bindings/TrashedCaseStudy";
+import type { WatchedFolder } from "../../../src/lib/bindings/WatchedFolder";
 
 type Call = { cmd: string; args: unknown };
 type Failure = { code: string; message: string };
@@ -37,6 +38,9 @@ interface MockControl {
   /** When each trashed case study was trashed (ms), by id. */
   trashed: Record<number, number>;
   backups: BackupInfo[];
+  watched: WatchedFolder[];
+  /** What the folder dialog of "Watch a folder…" answers: a folder, or null (cancelled). */
+  watchAnswer: { name: string; location: string } | null;
   /** What the export answers: null = the user cancelled the save dialog. */
   exportAnswer: "ok" | "cancel";
   /** The next import: progress steps to emit and the report to return. */
@@ -167,6 +171,8 @@ function install() {
     saved: [],
     trashed: {},
     backups: [],
+    watched: [],
+    watchAnswer: { name: "case-studies", location: "/home/me/case-studies" },
     exportAnswer: "ok",
     importPlan: {
       steps: 4,
@@ -596,6 +602,20 @@ function install() {
           await control.emit("library-changed", null);
           return control.docs.length;
         }
+        case "watched_folders":
+          return control.watched;
+        case "add_watched_folder": {
+          const a = control.watchAnswer;
+          if (!a) return null;
+          if (control.watched.some((f) => a.location.startsWith(f.location)))
+            throw { code: "invalid", message: `${a.location} is already watched` };
+          const f: WatchedFolder = { id: control.watched.length + 1, ...a, available: true };
+          control.watched = [...control.watched, f];
+          return f;
+        }
+        case "remove_watched_folder":
+          control.watched = control.watched.filter((f) => f.id !== args.id);
+          return null;
         case "saved_searches":
           return control.saved.map(countSaved);
         case "save_search": {
