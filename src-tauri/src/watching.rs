@@ -63,7 +63,12 @@ pub fn import_watched(state: &AppState, lib: &Library, paths: &[PathBuf]) -> Opt
     drop(guard);
     match report {
         Ok(r) if r.added + r.updated + r.merged > 0 || !r.failed.is_empty() => {
-            tracing::info!(added = r.added, updated = r.updated, failed = r.failed.len(), "watched folder import");
+            tracing::info!(
+                added = r.added,
+                updated = r.updated,
+                failed = r.failed.len(),
+                "watched folder import"
+            );
             Some(r)
         }
         Ok(_) => None,
@@ -91,23 +96,41 @@ mod tests {
     #[test]
     fn only_reports_worth_showing_are_returned_and_imports_take_turns() {
         let lib_dir = tempfile::tempdir().unwrap();
-        let lib = Library::open_with(lib_dir.path(), &OpenOptions { seed_new_library: false }).unwrap();
+        let lib = Library::open_with(
+            lib_dir.path(),
+            &OpenOptions {
+                seed_new_library: false,
+            },
+        )
+        .unwrap();
         let folder = tempfile::tempdir().unwrap();
         let file = folder.path().join("a.md");
-        std::fs::write(&file, "---\ntitle: Watched\n---\n\nA body about agents in production.\n").unwrap();
+        std::fs::write(
+            &file,
+            "---\ntitle: Watched\n---\n\nA body about agents in production.\n",
+        )
+        .unwrap();
         let state = AppState::new(None, None);
         let paths = vec![folder.path().to_path_buf()];
         let first = import_watched(&state, &lib, &paths).expect("a new file is reported");
         assert_eq!(first.added, 1);
-        assert!(import_watched(&state, &lib, &paths).is_none(), "nothing new: no report");
+        assert!(
+            import_watched(&state, &lib, &paths).is_none(),
+            "nothing new: no report"
+        );
         std::fs::write(folder.path().join("bad.md"), [0xff, 0x00, 0xfe]).unwrap();
-        let bad = import_watched(&state, &lib, &[folder.path().join("bad.md")]).expect("a failure is reported");
+        let bad = import_watched(&state, &lib, &[folder.path().join("bad.md")])
+            .expect("a failure is reported");
         assert_eq!(bad.failed.len(), 1);
         // While a drop's import runs, a watched import waits for it rather than failing.
         let guard = state.begin_import().unwrap();
         std::thread::scope(|s| {
             let waiting = s.spawn(|| {
-                std::fs::write(folder.path().join("b.md"), "---\ntitle: Second\n---\n\nMore on evaluation.\n").unwrap();
+                std::fs::write(
+                    folder.path().join("b.md"),
+                    "---\ntitle: Second\n---\n\nMore on evaluation.\n",
+                )
+                .unwrap();
                 import_watched(&state, &lib, &[folder.path().join("b.md")])
             });
             std::thread::sleep(Duration::from_millis(600));

@@ -548,7 +548,10 @@ fn watch_lists_folders_and_run_imports_what_is_saved_there() {
     assert!(!out.status.success(), "no folder to watch is an error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("casebook watch add"));
 
-    let added = json(&casebook(lib, &["watch", "add", folder.to_str().unwrap(), "--json"]));
+    let added = json(&casebook(
+        lib,
+        &["watch", "add", folder.to_str().unwrap(), "--json"],
+    ));
     assert_eq!(added["location"], folder.to_str().unwrap());
     assert_eq!(added["available"], true);
     let again = casebook(lib, &["watch", "add", folder.to_str().unwrap()]);
@@ -561,7 +564,15 @@ fn watch_lists_folders_and_run_imports_what_is_saved_there() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
         .arg("--library")
         .arg(lib)
-        .args(["watch", "run", "--json", "--debounce-ms", "200", "--poll-seconds", "0"])
+        .args([
+            "watch",
+            "run",
+            "--json",
+            "--debounce-ms",
+            "200",
+            "--poll-seconds",
+            "0",
+        ])
         .env_remove("CASEBOOK_LIBRARY")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -571,7 +582,10 @@ fn watch_lists_folders_and_run_imports_what_is_saved_there() {
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = child.stdout.take().unwrap();
     std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
             let _ = tx.send(line);
         }
     });
@@ -593,9 +607,15 @@ fn watch_lists_folders_and_run_imports_what_is_saved_there() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let hits = json(&casebook(lib, &["search", "\"saved while watched\"", "--json"]));
+    let hits = json(&casebook(
+        lib,
+        &["search", "\"saved while watched\"", "--json"],
+    ));
     assert_eq!(hits["total"], 1);
     let id = listed[0]["id"].to_string();
     json(&casebook(lib, &["watch", "remove", &id, "--json"]));
-    assert_eq!(json(&casebook(lib, &["watch", "list", "--json"])), Value::Array(vec![]));
+    assert_eq!(
+        json(&casebook(lib, &["watch", "list", "--json"])),
+        Value::Array(vec![])
+    );
 }

@@ -94,7 +94,8 @@ impl FolderWatcher {
             .name("casebook-watch".into())
             .spawn(move || {
                 let mut debouncer = Debouncer::new(debounce);
-                let tick = (debounce / 4).clamp(Duration::from_millis(20), Duration::from_millis(250));
+                let tick =
+                    (debounce / 4).clamp(Duration::from_millis(20), Duration::from_millis(250));
                 loop {
                     match stop_rx.try_recv() {
                         Ok(()) | Err(mpsc::TryRecvError::Disconnected) => return,
@@ -238,7 +239,12 @@ mod tests {
     #[test]
     fn editor_temp_swap_and_backup_files_are_not_candidates() {
         for name in [
-            "notes.md", "Case Study.MD", "a.jsonl", "export.zip", "page.htm", "x.csv",
+            "notes.md",
+            "Case Study.MD",
+            "a.jsonl",
+            "export.zip",
+            "page.htm",
+            "x.csv",
         ] {
             assert!(is_candidate_file(Path::new(name)), "{name}");
         }
@@ -269,7 +275,10 @@ mod tests {
         let t0 = Instant::now();
         d.touch(file.clone(), t0);
         d.touch(dir.path().join("a.md.swp"), t0);
-        assert!(d.ready(t0 + Duration::from_millis(500)).is_empty(), "too soon");
+        assert!(
+            d.ready(t0 + Duration::from_millis(500)).is_empty(),
+            "too soon"
+        );
         assert_eq!(d.ready(t0 + Duration::from_secs(1)), vec![file.clone()]);
         // The poll reports the same file again, unchanged: not handed back twice.
         d.touch(file.clone(), t0 + Duration::from_secs(2));

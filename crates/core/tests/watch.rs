@@ -12,7 +12,11 @@ const QUIET: Duration = Duration::from_millis(300);
 /// Generous: a loaded CI machine may deliver events late. Tests wait for what they expect.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-fn watcher(dir: &Path, native: bool, poll: Option<Duration>) -> (FolderWatcher, Receiver<Vec<PathBuf>>) {
+fn watcher(
+    dir: &Path,
+    native: bool,
+    poll: Option<Duration>,
+) -> (FolderWatcher, Receiver<Vec<PathBuf>>) {
     let (tx, rx) = channel();
     let w = FolderWatcher::start(
         &[dir.to_path_buf()],
@@ -33,7 +37,10 @@ fn watcher(dir: &Path, native: bool, poll: Option<Duration>) -> (FolderWatcher, 
 fn collect_until(rx: &Receiver<Vec<PathBuf>>, want: &Path) -> Vec<PathBuf> {
     let mut seen = Vec::new();
     let deadline = Instant::now() + PATIENCE;
-    while !seen.iter().any(|p: &PathBuf| p.ends_with(want.file_name().unwrap())) {
+    while !seen
+        .iter()
+        .any(|p: &PathBuf| p.ends_with(want.file_name().unwrap()))
+    {
         let left = deadline.saturating_duration_since(Instant::now());
         match rx.recv_timeout(left) {
             Ok(batch) => seen.extend(batch),
@@ -93,7 +100,10 @@ fn polling_alone_sees_changes_on_a_drive_that_sends_no_events() {
     std::fs::write(root.join("sub/new.md"), case_study("Seen by polling")).unwrap();
     let seen = collect_until(&rx, &root.join("sub/new.md"));
     assert!(seen.contains(&root.join("sub/new.md")), "{seen:?}");
-    assert!(!seen.contains(&root.join("before.md")), "unchanged files are not handed back: {seen:?}");
+    assert!(
+        !seen.contains(&root.join("before.md")),
+        "unchanged files are not handed back: {seen:?}"
+    );
 }
 
 #[test]
@@ -132,7 +142,11 @@ fn watched_files_reach_the_library_and_the_list_refuses_what_it_should() {
     assert_eq!(lib.watched_paths().unwrap(), vec![root.clone()]);
     // Already watched, itself or inside; the library's own folder; not a folder.
     std::fs::create_dir(root.join("inner")).unwrap();
-    for bad in [root.clone(), root.join("inner"), lib_dir.path().to_path_buf()] {
+    for bad in [
+        root.clone(),
+        root.join("inner"),
+        lib_dir.path().to_path_buf(),
+    ] {
         assert!(lib.add_watched_folder(&bad).is_err(), "{}", bad.display());
     }
     std::fs::write(root.join("file.md"), "x").unwrap();
