@@ -283,9 +283,57 @@ pub struct SearchHit {
     pub score: f32,
     /// A short extract as HTML: text escaped, hits wrapped in `<mark>…</mark>`, nothing else.
     pub snippet: String,
-    /// True when the query's words are in the case study's highlights, notes or user tags.
+    /// True when the query's words are in the case study's highlights, notes or user tags
+    /// (the same as `matched` naming [`MatchField::Annotations`]).
     #[serde(default)]
     pub matched_annotations: bool,
+    /// Which of the query's words matched in which field, fields in [`MatchField`] order,
+    /// words in query order; empty for an empty query.
+    #[serde(default)]
+    pub matched: Vec<FieldMatch>,
+}
+
+/// A field a query's word can match in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MatchField {
+    Title,
+    Company,
+    Summary,
+    Body,
+    /// Highlights, notes and user tags.
+    Annotations,
+    /// `tag:` in the query.
+    Tags,
+    /// `industry:` in the query.
+    Industry,
+    /// `year:` in the query.
+    Year,
+}
+
+impl MatchField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchField::Title => "title",
+            MatchField::Company => "company",
+            MatchField::Summary => "summary",
+            MatchField::Body => "body",
+            MatchField::Annotations => "annotations",
+            MatchField::Tags => "tags",
+            MatchField::Industry => "industry",
+            MatchField::Year => "year",
+        }
+    }
+}
+
+/// The query's words (as typed: `agents`, `vector search`, `retriev*`) found in one field
+/// of a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FieldMatch {
+    pub field: MatchField,
+    pub terms: Vec<String>,
 }
 
 /// Counts of hits per facet value, over the whole hit set (not just the page).
