@@ -126,6 +126,9 @@ pub struct CaseStudy {
     pub slug: String,
     pub title: String,
     pub company: Option<String>,
+    /// The key of its company in the library's grouping (see `CompanySummary`).
+    #[serde(default)]
+    pub company_key: Option<String>,
     pub industry: Option<String>,
     pub year: Option<i32>,
     pub link: Option<String>,
@@ -682,4 +685,43 @@ pub struct RelatedCaseStudy {
     pub score: f32,
     /// Tag slugs both carry (source, inferred or the user's), taxonomy order.
     pub shared_tags: Vec<String>,
+}
+
+/// A company of the library: its spellings and aliases merged (see `company`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompanySummary {
+    /// Stable key (`amazon`, `doordash`): what `Library::company` and filters accept.
+    pub key: String,
+    /// Display name (`Amazon`, `DoorDash`).
+    pub name: String,
+    /// Other ways its case studies write it (`AWS`, `Amazon Web Services`), sorted.
+    pub aliases: Vec<String>,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+}
+
+/// One year of a company's case studies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompanyYear {
+    /// `None`: case studies without a year (listed last).
+    pub year: Option<i32>,
+    pub case_studies: Vec<CaseStudy>,
+}
+
+/// A company and its case studies over time, newest year first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompanyDetail {
+    pub key: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    pub years: Vec<CompanyYear>,
 }

@@ -49,6 +49,10 @@ pub struct IndexDoc {
     pub slug: String,
     pub title: String,
     pub company: Option<String>,
+    /// The company's key and display name in the library's grouping ([`crate::company`]);
+    /// when unset, [`crate::company::key`] of `company` and `company` as written.
+    pub company_key: Option<String>,
+    pub company_name: Option<String>,
     pub industry: Option<String>,
     pub year: Option<i32>,
     pub summary: Option<String>,
@@ -493,7 +497,7 @@ fn filter_spec(req: &SearchRequest) -> FilterSpec {
         tags: norm(&f.tags, crate::taxonomy::canonical_tag),
         tag_mode: f.tag_mode,
         industries: norm(&f.industries, crate::taxonomy::canonical_industry),
-        companies: norm(&f.companies, |s| Some(s.trim().to_lowercase())),
+        companies: norm(&f.companies, |s| Some(crate::company::key(s))),
         year_from: f.year_from.map(i64::from),
         year_to: f.year_to.map(i64::from),
         flags_required: (if f.annotated_only {
