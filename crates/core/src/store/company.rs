@@ -181,8 +181,11 @@ pub fn resolve_company(conn: &Connection, name: &str) -> Result<Option<String>> 
     Ok(None)
 }
 
-/// `(key, display name, company as written, year)` of every case study not in the trash.
-pub fn company_rows(conn: &Connection) -> Result<Vec<(String, String, String, Option<i32>)>> {
+/// One case study's company: `(key, display name, company as written, year)`.
+pub type CompanyRow = (String, String, String, Option<i32>);
+
+/// The [`CompanyRow`] of every case study not in the trash.
+pub fn company_rows(conn: &Connection) -> Result<Vec<CompanyRow>> {
     let mut stmt = conn.prepare(
         "SELECT k.company_key, k.company_name, c.company, c.year
          FROM case_study_companies k JOIN case_studies c ON c.id = k.case_study_id
