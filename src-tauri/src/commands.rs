@@ -8,10 +8,10 @@ use crate::types::{ImportPick, LibraryInfo, UiState};
 use crate::ui_state;
 use casebook_core::taxonomy::{self, Taxonomy};
 use casebook_core::{
-    Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, Collection, CollectionId, ExportFormat,
-    ExportOutcome, Highlight, HighlightId, HighlightInput, HighlightUpdate, ImportProgress,
-    ImportReport, RelatedCaseStudy, RenderedBody, SavedSearch, SearchRequest, SearchResponse,
-    TagCount, TrashedCaseStudy, WatchedFolder,
+    Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, Collection, CollectionId, CompanyDetail,
+    CompanySummary, ExportFormat, ExportOutcome, Highlight, HighlightId, HighlightInput,
+    HighlightUpdate, ImportProgress, ImportReport, RelatedCaseStudy, RenderedBody, SavedSearch,
+    SearchRequest, SearchResponse, TagCount, TrashedCaseStudy, WatchedFolder,
 };
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -71,6 +71,18 @@ pub async fn related(
     id: CaseStudyId,
 ) -> AppResult<Vec<RelatedCaseStudy>> {
     with_lib(&state, move |lib| lib.related(id, RELATED_SHOWN)).await
+}
+
+/// Every company of the library (spellings and aliases merged), most case studies first.
+#[tauri::command]
+pub async fn companies(state: State<'_, AppState>) -> AppResult<Vec<CompanySummary>> {
+    with_lib(&state, |lib| lib.companies()).await
+}
+
+/// One company (by key, name, spelling or alias) and its case studies by year.
+#[tauri::command]
+pub async fn company(state: State<'_, AppState>, key: String) -> AppResult<CompanyDetail> {
+    with_lib(&state, move |lib| lib.company(&key)).await
 }
 
 #[tauri::command]

@@ -93,6 +93,8 @@ pub fn run() {
             commands::render_case_study,
             commands::library_info,
             commands::related,
+            commands::companies,
+            commands::company,
             commands::get_taxonomy,
             commands::choose_import,
             commands::import_paths,

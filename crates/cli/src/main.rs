@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result};
 use casebook_core::{
-    CaseStudy, CaseStudyDetail, Filters, ImportReport, Library, OpenOptions, Page, SearchRequest,
-    SearchResponse, Sort, TagMode,
+    CaseStudy, CaseStudyDetail, FieldMatch, Filters, ImportReport, Library, OpenOptions, Page,
+    SearchRequest, SearchResponse, Sort, TagMode,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
@@ -64,6 +64,17 @@ enum Command {
     /// Search (query syntax: "phrase", -exclude, a OR b, prefix*, title:, company:, tag:,
     /// industry:, year:2024, year:2023..2025).
     Search(SearchArgs),
+    /// Every company (spellings and aliases merged) with its case-study count and years.
+    Companies {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One company's case studies by year, by key, name or any spelling or alias.
+    Company {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Rebuild the search index from the database.
     Reindex,
     /// Library-wide numbers.
@@ -187,6 +198,9 @@ struct SearchArgs {
     /// Run one query per line of FILE ('-' for stdin), printing one JSON line each.
     #[arg(long, value_name = "FILE")]
     queries: Option<String>,
+    /// Say under each hit which of the query's words matched in which field.
+    #[arg(long)]
+    explain: bool,
     #[arg(long)]
     json: bool,
 }
@@ -302,6 +316,53 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Search(args) => search(&library, &args)?,
+        Command::Companies { json } => {
+            let all = library.companies()?;
+            if json {
+                print_json(&all)?;
+            } else {
+                for c in &all {
+                    let years = match (c.first_year, c.last_year) {
+                        (Some(a), Some(b)) if a == b => format!("  {a}"),
+                        (Some(a), Some(b)) => format!("  {a}–{b}"),
+                        _ => String::new(),
+                    };
+                    let aliases = if c.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  (also {})", c.aliases.join(", "))
+                    };
+                    println!("{:>5}  {}{years}{aliases}  [{}]", c.count, c.name, c.key);
+                }
+                println!("{} companies", all.len());
+            }
+        }
+        Command::Company { name, json } => {
+            let c = library.company(&name)?;
+            if json {
+                print_json(&c)?;
+            } else {
+                println!("{}  [{}]", c.name, c.key);
+                if !c.aliases.is_empty() {
+                    println!("also written: {}", c.aliases.join(", "));
+                }
+                for y in &c.years {
+                    match y.year {
+                        Some(year) => println!("\n{year}"),
+                        None => println!("\nno year"),
+                    }
+                    for cs in &y.case_studies {
+                        println!("{:>6}  {}", cs.id, cs.title);
+                    }
+                }
+                let noun = if c.count == 1 {
+                    "case study"
+                } else {
+                    "case studies"
+                };
+                println!("\n{} {noun}", c.count);
+            }
+        }
         Command::Reindex => {
             let n = library.reindex()?;
             println!("reindexed {n} case studies");
@@ -496,7 +557,7 @@ fn search(library: &Library, args: &SearchArgs) -> Result<()> {
     if args.json {
         print_json(&response)
     } else {
-        print_hits(&response);
+        print_hits(&response, args.explain);
         Ok(())
     }
 }
@@ -518,7 +579,29 @@ fn snippet_for_terminal(html: &str, color: bool) -> String {
         .replace("&amp;", "&")
 }
 
-fn print_hits(r: &SearchResponse) {
+/// `title (agents), body (rag, "vector search")`: where each of the query's words matched.
+fn explain_line(matched: &[FieldMatch]) -> String {
+    matched
+        .iter()
+        .map(|m| {
+            let terms: Vec<String> = m
+                .terms
+                .iter()
+                .map(|t| {
+                    if t.contains(char::is_whitespace) {
+                        format!("\"{t}\"")
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect();
+            format!("{} ({})", m.field.as_str(), terms.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_hits(r: &SearchResponse, explain: bool) {
     let color = std::io::stdout().is_terminal();
     if let Some(q) = &r.corrected_query {
         println!("No exact matches; showing results for: {q}\n");
@@ -541,6 +624,9 @@ fn print_hits(r: &SearchResponse) {
         let snippet = snippet_for_terminal(&hit.snippet, color);
         if !snippet.trim().is_empty() {
             println!("        {}", snippet.replace('\n', " "));
+        }
+        if explain && !hit.matched.is_empty() {
+            println!("        matched in: {}", explain_line(&hit.matched));
         }
         println!();
     }

@@ -60,6 +60,7 @@ fn import_list_show_search_and_stats_speak_json() {
             keys(cs),
             [
                 "company",
+                "company_key",
                 "id",
                 "industry",
                 "inferred_tags",
@@ -115,6 +116,7 @@ fn import_list_show_search_and_stats_speak_json() {
         "score",
         "snippet",
         "matched_annotations",
+        "matched",
     ] {
         assert!(hit.get(k).is_some(), "hit lacks {k}");
     }
@@ -528,6 +530,132 @@ fn backup_then_restore_brings_the_library_back() {
     assert_eq!(
         json(&casebook(lib, &["search", "quokka", "--json"]))["total"],
         1
+    );
+}
+
+/// A library of three case studies of one company written three ways, and one other.
+fn companies_library() -> (tempfile::TempDir, tempfile::TempDir) {
+    let lib = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    for (name, title, company, year, body) in [
+        (
+            "a.md",
+            "Sales agents",
+            "AWS",
+            2023,
+            "Agents plan accounts with rag.",
+        ),
+        (
+            "b.md",
+            "Catalogue quality",
+            "Amazon",
+            2024,
+            "Listings checked.",
+        ),
+        (
+            "c.md",
+            "Bedrock at scale",
+            "Amazon Web Services",
+            2024,
+            "Agents on Bedrock.",
+        ),
+        ("d.md", "Dispatch", "Doordash", 2022, "Routing."),
+    ] {
+        std::fs::write(
+            files.path().join(name),
+            format!("---\ntitle: \"{title}\"\ncompany: \"{company}\"\nyear: {year}\n---\n{body}\n"),
+        )
+        .unwrap();
+    }
+    let out = casebook(
+        lib.path(),
+        &["--no-seed", "import", files.path().to_str().unwrap()],
+    );
+    assert!(out.status.success());
+    (lib, files)
+}
+
+#[test]
+fn companies_and_company_speak_json_and_text() {
+    let (lib, _files) = companies_library();
+    let all = json(&casebook(lib.path(), &["companies", "--json"]));
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        keys(&all[0]),
+        ["aliases", "count", "first_year", "key", "last_year", "name"]
+    );
+    assert_eq!(all[0]["key"], "amazon");
+    assert_eq!(all[0]["count"], 3);
+    assert_eq!(
+        all[0]["aliases"],
+        serde_json::json!(["Amazon Web Services", "AWS"])
+    );
+    assert_eq!(
+        (all[0]["first_year"].clone(), all[0]["last_year"].clone()),
+        (2023.into(), 2024.into())
+    );
+
+    let one = json(&casebook(lib.path(), &["company", "aws", "--json"]));
+    assert_eq!(one["name"], "Amazon");
+    let years: Vec<(i64, usize)> = one["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| {
+            (
+                y["year"].as_i64().unwrap(),
+                y["case_studies"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(years, [(2024, 2), (2023, 1)]);
+
+    let text = casebook(lib.path(), &["companies"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("Amazon  2023–2024  (also Amazon Web Services, AWS)  [amazon]"),
+        "{text}"
+    );
+    assert!(text.contains("2 companies"), "{text}");
+    let text = String::from_utf8(casebook(lib.path(), &["company", "Amazon Web Services"]).stdout)
+        .unwrap();
+    assert!(
+        text.starts_with("Amazon  [amazon]\nalso written: Amazon Web Services, AWS\n\n2024\n"),
+        "{text}"
+    );
+
+    let missing = casebook(lib.path(), &["company", "Globex"]);
+    assert_eq!(missing.status.code(), Some(3));
+    // The company filter takes any spelling.
+    let found = json(&casebook(
+        lib.path(),
+        &["search", "", "--company", "AWS", "--json"],
+    ));
+    assert_eq!(found["total"], 3);
+}
+
+#[test]
+fn search_explain_says_where_the_words_matched() {
+    let (lib, _files) = companies_library();
+    let out = casebook(lib.path(), &["search", "agents rag", "--explain"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("matched in: title (agents), body (agents, rag)"),
+        "{text}"
+    );
+    // Without --explain, no such line.
+    let out = casebook(lib.path(), &["search", "agents rag"]);
+    assert!(!String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("matched in"));
+    let found = json(&casebook(
+        lib.path(),
+        &["search", "\"on bedrock\"", "--json"],
+    ));
+    assert_eq!(
+        found["hits"][0]["matched"],
+        serde_json::json!([{"field": "body", "terms": ["on bedrock"]}])
     );
 }
 

@@ -4,6 +4,7 @@
 //! Shells (the `casebook` CLI, the desktop app) talk only to [`Library`].
 
 pub mod anchor;
+pub mod company;
 pub mod error;
 pub mod import;
 pub mod index;

@@ -135,6 +135,7 @@ impl Library {
             import_lock: Mutex::new(()),
             index_notice: None,
         };
+        library.refresh_companies_if_stale()?;
         library.index_notice = library.sync_index(state)?;
         if let Some(notice) = &library.index_notice {
             tracing::warn!("{notice}");
@@ -152,6 +153,32 @@ impl Library {
     /// Set when opening found the index missing, stale or damaged and rebuilt it.
     pub fn index_notice(&self) -> Option<&str> {
         self.index_notice.as_deref()
+    }
+
+    /// Groups the companies again when they were grouped by older rules (or never: a library
+    /// written before companies existed); the changed case studies are queued for indexing.
+    fn refresh_companies_if_stale(&self) -> Result<()> {
+        let mut conn = lock(&self.writer);
+        if !store::companies_stale(&conn)? {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if store::refresh_companies(&tx)? > 0 {
+            store::bump_generation(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Regroups the companies after an import (see [`store::regroup_companies`]).
+    fn regroup_companies(&self) -> Result<()> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if store::regroup_companies(&tx)? > 0 {
+            store::bump_generation(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Brings the index in step with SQLite: replays ids queued but not yet indexed, or
@@ -232,6 +259,21 @@ impl Library {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        // Company filters name a company by any of its spellings, aliases or its key.
+        let resolved;
+        let req = if req.filters.companies.is_empty() {
+            req
+        } else {
+            let conn = lock(&self.reader);
+            let mut r = req.clone();
+            for c in &mut r.filters.companies {
+                if let Some(k) = store::resolve_company(&conn, c)? {
+                    *c = k;
+                }
+            }
+            resolved = r;
+            &resolved
+        };
         let only = match req.filters.collection {
             None => None,
             // A collection that no longer exists has no members: no hits, not an error (a
@@ -294,6 +336,99 @@ impl Library {
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         out.truncate(limit);
         Ok(out)
+    }
+
+    /// Every company of the library with its case-study count and years, most case studies
+    /// first (then by name).
+    pub fn companies(&self) -> Result<Vec<CompanySummary>> {
+        let rows = store::company_rows(&lock(&self.reader))?;
+        let mut by_key: std::collections::HashMap<String, CompanySummary> =
+            std::collections::HashMap::new();
+        for (key, name, written, year) in rows {
+            let c = by_key.entry(key.clone()).or_insert_with(|| CompanySummary {
+                key,
+                name,
+                aliases: Vec::new(),
+                count: 0,
+                first_year: None,
+                last_year: None,
+            });
+            c.count += 1;
+            let written = written.trim().to_string();
+            if written != c.name && !c.aliases.contains(&written) {
+                c.aliases.push(written);
+            }
+            if let Some(y) = year {
+                c.first_year = Some(c.first_year.map_or(y, |f| f.min(y)));
+                c.last_year = Some(c.last_year.map_or(y, |l| l.max(y)));
+            }
+        }
+        let mut out: Vec<CompanySummary> = by_key.into_values().collect();
+        for c in &mut out {
+            c.aliases.sort_by_key(|a| a.to_lowercase());
+        }
+        out.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        Ok(out)
+    }
+
+    /// A company (by key, name, any spelling or alias) and its case studies by year, newest
+    /// first (those without a year last).
+    pub fn company(&self, name: &str) -> Result<CompanyDetail> {
+        let conn = lock(&self.reader);
+        let key = store::resolve_company(&conn, name)?
+            .ok_or_else(|| Error::NotFound(name.trim().to_string()))?;
+        let ids = store::company_case_studies(&conn, &key)?;
+        if ids.is_empty() {
+            return Err(Error::NotFound(name.trim().to_string()));
+        }
+        let mut studies = Vec::with_capacity(ids.len());
+        for id in ids {
+            studies.push(store::case_study(&conn, id)?);
+        }
+        let name = store::company_display_name(&conn, &key)?.unwrap_or_else(|| key.clone());
+        drop(conn);
+        let mut aliases: Vec<String> = Vec::new();
+        for cs in &studies {
+            if let Some(w) = cs.company.as_deref().map(str::trim) {
+                if w != name && !aliases.iter().any(|a| a == w) {
+                    aliases.push(w.to_string());
+                }
+            }
+        }
+        aliases.sort_by_key(|a| a.to_lowercase());
+        let count = studies.len() as u64;
+        let first_year = studies.iter().filter_map(|cs| cs.year).min();
+        let last_year = studies.iter().filter_map(|cs| cs.year).max();
+        // Newest first; `None` (no year) is the smallest `Option`, so it comes last.
+        studies.sort_by(|a, b| {
+            b.year
+                .cmp(&a.year)
+                .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+        });
+        let mut years: Vec<CompanyYear> = Vec::new();
+        for cs in studies {
+            match years.last_mut() {
+                Some(y) if y.year == cs.year => y.case_studies.push(cs),
+                _ => years.push(CompanyYear {
+                    year: cs.year,
+                    case_studies: vec![cs],
+                }),
+            }
+        }
+        Ok(CompanyDetail {
+            key,
+            name,
+            aliases,
+            count,
+            first_year,
+            last_year,
+            years,
+        })
     }
 
     pub fn list(&self) -> Result<Vec<CaseStudy>> {
@@ -501,6 +636,9 @@ impl Library {
                 total: total as u32,
                 current: name,
             });
+        }
+        if !report.changed_ids.is_empty() {
+            self.regroup_companies()?;
         }
         self.flush_index_queue(&lock(&self.writer))?;
         report.changed_ids.sort_unstable();

@@ -126,6 +126,9 @@ pub struct CaseStudy {
     pub slug: String,
     pub title: String,
     pub company: Option<String>,
+    /// The key of its company in the library's grouping (see `CompanySummary`).
+    #[serde(default)]
+    pub company_key: Option<String>,
     pub industry: Option<String>,
     pub year: Option<i32>,
     pub link: Option<String>,
@@ -283,9 +286,57 @@ pub struct SearchHit {
     pub score: f32,
     /// A short extract as HTML: text escaped, hits wrapped in `<mark>…</mark>`, nothing else.
     pub snippet: String,
-    /// True when the query's words are in the case study's highlights, notes or user tags.
+    /// True when the query's words are in the case study's highlights, notes or user tags
+    /// (the same as `matched` naming [`MatchField::Annotations`]).
     #[serde(default)]
     pub matched_annotations: bool,
+    /// Which of the query's words matched in which field, fields in [`MatchField`] order,
+    /// words in query order; empty for an empty query.
+    #[serde(default)]
+    pub matched: Vec<FieldMatch>,
+}
+
+/// A field a query's word can match in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MatchField {
+    Title,
+    Company,
+    Summary,
+    Body,
+    /// Highlights, notes and user tags.
+    Annotations,
+    /// `tag:` in the query.
+    Tags,
+    /// `industry:` in the query.
+    Industry,
+    /// `year:` in the query.
+    Year,
+}
+
+impl MatchField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchField::Title => "title",
+            MatchField::Company => "company",
+            MatchField::Summary => "summary",
+            MatchField::Body => "body",
+            MatchField::Annotations => "annotations",
+            MatchField::Tags => "tags",
+            MatchField::Industry => "industry",
+            MatchField::Year => "year",
+        }
+    }
+}
+
+/// The query's words (as typed: `agents`, `vector search`, `retriev*`) found in one field
+/// of a hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FieldMatch {
+    pub field: MatchField,
+    pub terms: Vec<String>,
 }
 
 /// Counts of hits per facet value, over the whole hit set (not just the page).
@@ -634,6 +685,45 @@ pub struct RelatedCaseStudy {
     pub score: f32,
     /// Tag slugs both carry (source, inferred or the user's), taxonomy order.
     pub shared_tags: Vec<String>,
+}
+
+/// A company of the library: its spellings and aliases merged (see `company`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompanySummary {
+    /// Stable key (`amazon`, `doordash`): what `Library::company` and filters accept.
+    pub key: String,
+    /// Display name (`Amazon`, `DoorDash`).
+    pub name: String,
+    /// Other ways its case studies write it (`AWS`, `Amazon Web Services`), sorted.
+    pub aliases: Vec<String>,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+}
+
+/// One year of a company's case studies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompanyYear {
+    /// `None`: case studies without a year (listed last).
+    pub year: Option<i32>,
+    pub case_studies: Vec<CaseStudy>,
+}
+
+/// A company and its case studies over time, newest year first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CompanyDetail {
+    pub key: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    #[ts(type = "number")]
+    pub count: u64,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    pub years: Vec<CompanyYear>,
 }
 
 /// A folder Casebook watches: files saved or changed in it are imported on their own.

@@ -211,4 +211,99 @@ fn the_whole_corpus_imports_faithfully() {
         })
         .unwrap();
     assert_eq!(r.total as usize, expected.len());
+
+    check_companies(&lib, &expected);
+}
+
+/// Companies: spellings and aliases merged where they are one organisation, never where
+/// they are not.
+fn check_companies(lib: &Library, expected: &HashMap<String, FrontMatter>) {
+    let written: BTreeSet<&str> = expected
+        .values()
+        .filter_map(|fm| fm.fields.get("company").map(|c| c.trim()))
+        .collect();
+    let folded: BTreeSet<String> = written.iter().map(|c| c.to_lowercase()).collect();
+    let companies = lib.companies().unwrap();
+    eprintln!(
+        "companies: {} as written, {} ignoring case, {} after merging",
+        written.len(),
+        folded.len(),
+        companies.len()
+    );
+    for c in companies.iter().filter(|c| !c.aliases.is_empty()) {
+        eprintln!("  {} ({}, {}): {:?}", c.name, c.key, c.count, c.aliases);
+    }
+    let total: u64 = companies.iter().map(|c| c.count).sum();
+    assert_eq!(
+        total as usize,
+        expected
+            .values()
+            .filter(|fm| fm.fields.contains_key("company"))
+            .count()
+    );
+    let key_of = |name: &str| {
+        lib.company(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .key
+    };
+    for group in [
+        &["DoorDash", "Doordash"][..],
+        &["GitHub", "Github"],
+        &[
+            "Amazon",
+            "AWS",
+            "Amazon (Alexa)",
+            "AWS Sales",
+            "Amazon Prime Video",
+        ],
+        &["Google", "Google Deepmind"],
+        &["Booking", "Booking.com"],
+        &["Delivery Hero", "DeliveryHero"],
+        &["Fuzzy Labs", "FuzzyLabs"],
+        &["Perplexity", "Perplexity AI"],
+        &["Factory", "Factory AI", "Factory.ai"],
+        &["Block (Square)", "Square"],
+        &["BT", "British Telecom"],
+        &["Windsurf", "Codeium"],
+        &["Various", "Various (Alation, GrottoAI, Nvidia, OLX)"],
+        // Only the text says so: "London Stock Exchange Group (LSEG)".
+        &["LSEG", "London Stock Exchange Group"],
+    ] {
+        let keys: BTreeSet<String> = group.iter().map(|n| key_of(n)).collect();
+        assert_eq!(keys.len(), 1, "{group:?} should be one company: {keys:?}");
+    }
+    for (a, b) in [
+        ("Loblaws", "Loblaw Digital"),
+        ("Circle", "CircleCI"),
+        ("Reuters", "Thomson Reuters"),
+        ("Harvey", "Harvey / Lance"),
+        ("Microsoft", "Microsoft / GitHub"),
+        ("Uber", "Uber, Microsoft"),
+        ("Google", "Meta"),
+        ("Amazon", "Alibaba"),
+        ("Cox 2M", "Cox Automotive"),
+        ("New Relic", "New Computer"),
+        ("Microsoft", "GitHub"),
+    ] {
+        assert_ne!(key_of(a), key_of(b), "{a} and {b} are different companies");
+    }
+    let amazon = lib.company("aws").unwrap();
+    assert_eq!(amazon.name, "Amazon");
+    assert!(
+        amazon.aliases.iter().any(|a| a == "AWS"),
+        "{:?}",
+        amazon.aliases
+    );
+    // The company filter takes any spelling and counts the whole company.
+    let r = lib
+        .search(&SearchRequest {
+            filters: casebook_core::Filters {
+                companies: vec!["Amazon Web Services".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.total, amazon.count);
+    assert_eq!(r.facets.company.get("Amazon"), Some(&amazon.count));
 }

@@ -789,3 +789,133 @@ fn took_ms_is_measured_and_total_exact() {
     assert_eq!(res.hits.len(), 2);
     assert!(res.took_ms > 0.0);
 }
+
+/// Documents whose every field is chosen, for exact search explanations.
+fn explain_corpus() -> Vec<IndexDoc> {
+    let d = |id: i64, title: &str, company: &str, summary: &str, body: &str| IndexDoc {
+        id,
+        slug: format!("x-{id}"),
+        title: title.into(),
+        company: Some(company.into()),
+        year: Some(2020 + id as i32),
+        industry: Some("tech".into()),
+        summary: (!summary.is_empty()).then(|| summary.to_string()),
+        body_text: body.into(),
+        tags: vec!["rag".into()],
+        ..Default::default()
+    };
+    let mut docs = vec![
+        d(
+            1,
+            "Agents at Acme",
+            "Acme Corp",
+            "",
+            "We used rag with a vector search over tickets.",
+        ),
+        d(
+            2,
+            "Search vector tricks",
+            "Globex",
+            "Fine tuning of an agent.",
+            "Retrieval helped; vector and search apart.",
+        ),
+        d(3, "Caching", "Initech", "", "Nothing relevant here."),
+    ];
+    docs[2].annotations = "my note about agents".into();
+    docs[2].annotated = true;
+    docs
+}
+
+fn matched(r: &SearchResponse, id: i64) -> Vec<(String, Vec<String>)> {
+    let hit = r
+        .hits
+        .iter()
+        .find(|h| h.id == id)
+        .unwrap_or_else(|| panic!("{id} not a hit: {:?}", ids(r)));
+    hit.matched
+        .iter()
+        .map(|m| (m.field.as_str().to_string(), m.terms.clone()))
+        .collect()
+}
+
+fn m(pairs: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+    pairs
+        .iter()
+        .map(|(f, ts)| (f.to_string(), ts.iter().map(|t| t.to_string()).collect()))
+        .collect()
+}
+
+#[test]
+fn explain_names_fields_and_the_words_as_typed() {
+    let (_d, idx) = build(explain_corpus());
+    // Stemmed matches are reported with the user's word; fields in a fixed order.
+    let r = search(&idx, "agents rag");
+    assert_eq!(sorted_ids(&r), vec![1]);
+    assert_eq!(
+        matched(&r, 1),
+        m(&[("title", &["agents"]), ("body", &["rag"])])
+    );
+    let r = search(&idx, "agents");
+    assert_eq!(sorted_ids(&r), vec![1, 2, 3]);
+    assert_eq!(matched(&r, 2), m(&[("summary", &["agents"])]));
+    assert_eq!(matched(&r, 3), m(&[("annotations", &["agents"])]));
+    assert!(
+        r.hits
+            .iter()
+            .find(|h| h.id == 3)
+            .unwrap()
+            .matched_annotations
+    );
+    assert!(
+        !r.hits
+            .iter()
+            .find(|h| h.id == 1)
+            .unwrap()
+            .matched_annotations
+    );
+}
+
+#[test]
+fn explain_phrases_prefixes_hyphens_and_fields() {
+    let (_d, idx) = build(explain_corpus());
+    // The phrase is only adjacent in 1's body; 2 has both words apart (title and body).
+    let r = search(&idx, "\"vector search\"");
+    assert_eq!(sorted_ids(&r), vec![1]);
+    assert_eq!(matched(&r, 1), m(&[("body", &["vector search"])]));
+    let r = search(&idx, "retriev*");
+    assert_eq!(matched(&r, 2), m(&[("body", &["retriev*"])]));
+    let r = search(&idx, "fine-tuning");
+    assert_eq!(matched(&r, 2), m(&[("summary", &["fine-tuning"])]));
+    let r = search(&idx, "company:acme tag:rag year:2021 industry:tech");
+    assert_eq!(
+        matched(&r, 1),
+        m(&[
+            ("company", &["acme"]),
+            ("tags", &["rag"]),
+            ("industry", &["tech"]),
+            ("year", &["2021"])
+        ])
+    );
+}
+
+#[test]
+fn explain_lists_only_what_matched() {
+    let (_d, idx) = build(explain_corpus());
+    // Of an OR, only the side that matched; never an excluded word.
+    let r = search(&idx, "zebra OR caching -tickets");
+    assert_eq!(sorted_ids(&r), vec![3]);
+    assert_eq!(matched(&r, 3), m(&[("title", &["caching"])]));
+    let r = search(&idx, "search OR caching");
+    assert_eq!(
+        matched(&r, 2),
+        m(&[("title", &["search"]), ("body", &["search"])])
+    );
+    // The empty query lists nothing.
+    let r = search(&idx, "");
+    assert_eq!(r.hits.len(), 3);
+    assert!(r.hits.iter().all(|h| h.matched.is_empty()));
+    // A corrected query is explained with the words that were run.
+    let r = search(&idx, "agnets");
+    assert_eq!(r.corrected_query.as_deref(), Some("agents"));
+    assert_eq!(matched(&r, 1), m(&[("title", &["agents"])]));
+}

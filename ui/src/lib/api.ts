@@ -28,6 +28,8 @@ import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ExportOutcome } from "./bindings/ExportOutcome";
 import type { WatchedFolder } from "./bindings/WatchedFolder";
+import type { CompanySummary } from "./bindings/CompanySummary";
+import type { CompanyDetail } from "./bindings/CompanyDetail";
 
 /** An error from a command, or from the bridge itself, in words for a person. */
 export class ApiError extends Error {
@@ -91,6 +93,10 @@ export const api = {
   renderCaseStudy: (id: number) => call<RenderedBody>("render_case_study", { id }),
   libraryInfo: () => call<LibraryInfo>("library_info"),
   related: (id: number) => call<RelatedCaseStudy[]>("related", { id }),
+  /** Every company (spellings and aliases merged), most case studies first. */
+  companies: () => call<CompanySummary[]>("companies"),
+  /** A company by key (or any name of it) with its case studies by year. */
+  company: (key: string) => call<CompanyDetail>("company", { key }),
   taxonomy: () => call<Taxonomy>("get_taxonomy"),
   chooseImport: (pick: ImportPick) => call<string[]>("choose_import", { pick }),
   importPaths: (paths: string[]) => call<ImportReport>("import_paths", { paths }),

@@ -6,7 +6,7 @@
 //! ordinals become strings only at the end of each segment, and only those with a count.
 
 use super::schema::{
-    F_COMPANY_FACET, F_COMPANY_LC, F_FLAGS, F_ID, F_INDUSTRY, F_OPENED_AT, F_TAGS, F_TITLE_KEY,
+    F_COMPANY_FACET, F_COMPANY_KEY, F_FLAGS, F_ID, F_INDUSTRY, F_OPENED_AT, F_TAGS, F_TITLE_KEY,
     F_YEAR,
 };
 use crate::model::{Sort, TagMode};
@@ -22,7 +22,7 @@ pub struct FilterSpec {
     pub tags: Vec<String>,
     pub tag_mode: TagMode,
     pub industries: Vec<String>,
-    /// Lower-cased.
+    /// Company keys ([`crate::company`]).
     pub companies: Vec<String>,
     pub year_from: Option<i64>,
     pub year_to: Option<i64>,
@@ -142,7 +142,7 @@ pub struct SegCollector {
     tags: Option<StrColumn>,
     industry: Option<StrColumn>,
     company: Option<StrColumn>,
-    company_lc: Option<StrColumn>,
+    company_key: Option<StrColumn>,
     title: Option<StrColumn>,
     tag_filter: Option<TagFilter>,
     tag_any: bool,
@@ -174,7 +174,7 @@ impl Collector for SearchCollector<'_> {
         let tags = ff.str(F_TAGS)?;
         let industry = ff.str(F_INDUSTRY)?;
         let company = ff.str(F_COMPANY_FACET)?;
-        let company_lc = ff.str(F_COMPANY_LC)?;
+        let company_key = ff.str(F_COMPANY_KEY)?;
         let title = if self.sort == Sort::Title {
             ff.str(F_TITLE_KEY)?
         } else {
@@ -210,7 +210,7 @@ impl Collector for SearchCollector<'_> {
         let industry_filter =
             (!f.industries.is_empty()).then(|| OrdSet::new(industry.as_ref(), &f.industries));
         let company_filter =
-            (!f.companies.is_empty()).then(|| OrdSet::new(company_lc.as_ref(), &f.companies));
+            (!f.companies.is_empty()).then(|| OrdSet::new(company_key.as_ref(), &f.companies));
         let year_filter = f.has_year().then(|| {
             (
                 f.year_from.unwrap_or(i64::MIN),
@@ -260,7 +260,7 @@ impl Collector for SearchCollector<'_> {
             tags,
             industry,
             company,
-            company_lc,
+            company_key,
             title,
             tag_any: f.tag_mode == TagMode::Any,
             tag_filter,
@@ -429,7 +429,7 @@ impl SegmentCollector for SegCollector {
         };
         let c = match &self.company_filter {
             None => true,
-            Some(s) => first_ord(&self.company_lc, doc).is_some_and(|o| s.contains(o)),
+            Some(s) => first_ord(&self.company_key, doc).is_some_and(|o| s.contains(o)),
         };
         let y = match self.year_filter {
             None => true,

@@ -27,7 +27,9 @@ pub mod schema;
 pub mod snippet;
 
 use crate::error::{Error, Result};
-use crate::model::{CaseStudyId, Facets, SearchHit, SearchRequest, SearchResponse, Sort};
+use crate::model::{
+    CaseStudyId, Facets, FieldMatch, MatchField, SearchHit, SearchRequest, SearchResponse, Sort,
+};
 use collect::{FilterSpec, SearchCollector};
 use schema::{analyzer, build_schema, to_document, Fields, SCHEMA_VERSION, TEXT_TOKENIZER};
 use std::collections::HashSet;
@@ -47,6 +49,10 @@ pub struct IndexDoc {
     pub slug: String,
     pub title: String,
     pub company: Option<String>,
+    /// The company's key and display name in the library's grouping ([`crate::company`]);
+    /// when unset, [`crate::company::key`] of `company` and `company` as written.
+    pub company_key: Option<String>,
+    pub company_name: Option<String>,
     pub industry: Option<String>,
     pub year: Option<i32>,
     pub summary: Option<String>,
@@ -295,13 +301,13 @@ impl SearchIndex {
         spec.only_ids = only.map(Arc::new);
         let limit = req.page.limit.min(MAX_LIMIT) as usize;
         let offset = req.page.offset.min(MAX_OFFSET) as usize;
-        let mut run = self.run(&searcher, &pq, &spec, req.sort, offset + limit)?;
+        let mut run = self.run(&searcher, pq, &spec, req.sort, offset + limit)?;
         let mut corrected_query = None;
-        if run.fruit.total < FEW_HITS && !pq.groups.is_empty() {
+        if run.fruit.total < FEW_HITS && !run.pq.groups.is_empty() {
             let q = query::truncate(&req.query);
-            if let Some(corrected) = plan::correct(&searcher, &self.fields, &pq, q) {
+            if let Some(corrected) = plan::correct(&searcher, &self.fields, &run.pq, q) {
                 let pq2 = query::parse(&corrected, &mut an);
-                let run2 = self.run(&searcher, &pq2, &spec, req.sort, offset + limit)?;
+                let run2 = self.run(&searcher, pq2, &spec, req.sort, offset + limit)?;
                 if run2.fruit.total > run.fruit.total {
                     run = run2;
                     corrected_query = Some(corrected.trim().to_string());
@@ -322,12 +328,12 @@ impl SearchIndex {
     fn run(
         &self,
         searcher: &Searcher,
-        pq: &query::ParsedQuery,
+        pq: query::ParsedQuery,
         spec: &FilterSpec,
         sort: Sort,
         k: usize,
     ) -> Result<Run> {
-        let plan = plan::build(searcher, &self.fields, pq);
+        let plan = plan::build(searcher, &self.fields, &pq);
         let sort = match sort {
             Sort::Relevance if !plan.has_text => Sort::Newest,
             s => s,
@@ -340,7 +346,7 @@ impl SearchIndex {
             facets: true,
         };
         let fruit = searcher.search(&*plan.query, &collector).map_err(idx_err)?;
-        Ok(Run { fruit, plan })
+        Ok(Run { fruit, plan, pq })
     }
 
     fn hits(&self, searcher: &Searcher, run: &Run, offset: usize) -> Result<Vec<SearchHit>> {
@@ -364,14 +370,16 @@ impl SearchIndex {
             self.analyzer.clone(),
             f.annotations,
         );
+        let probes = plan::probes(searcher, f, &run.pq);
+        let explained = explain(searcher, &probes, page)?;
         let mut hits = Vec::with_capacity(page.len());
-        for r in page {
+        for (r, matched) in page.iter().zip(explained) {
             let doc: TantivyDocument = searcher.doc(r.doc).map_err(idx_err)?;
             let text = |field| doc.get_first(field).and_then(|v| v.as_str());
             let body = text(f.body).unwrap_or("");
             let summary = text(f.summary).unwrap_or("");
             let notes = text(f.annotations).unwrap_or("");
-            let matched_annotations = notes_hl.has_terms() && notes_hl.snippet(notes).is_some();
+            let matched_annotations = matched.iter().any(|m| m.field == MatchField::Annotations);
             let snippet = if body_hl.has_terms() {
                 body_hl
                     .snippet(body)
@@ -396,6 +404,7 @@ impl SearchIndex {
                 score: r.score,
                 snippet,
                 matched_annotations,
+                matched,
             });
         }
         Ok(hits)
@@ -405,6 +414,71 @@ impl SearchIndex {
 struct Run {
     fruit: collect::Fruit,
     plan: plan::Plan,
+    pq: query::ParsedQuery,
+}
+
+/// For each hit of `page`, which of the query's words matched in which field: each probe
+/// (one positive item in one field) is run as a scorer over the segments holding the page
+/// and seeked to the page's documents in order, so the cost follows the page, not the hits.
+fn explain(
+    searcher: &Searcher,
+    probes: &[plan::Probe],
+    page: &[collect::Ranked],
+) -> Result<Vec<Vec<FieldMatch>>> {
+    use tantivy::query::EnableScoring;
+    use tantivy::DocSet;
+    let mut found: Vec<Vec<usize>> = vec![Vec::new(); page.len()];
+    if probes.is_empty() {
+        return Ok(vec![Vec::new(); page.len()]);
+    }
+    let weights = probes
+        .iter()
+        .map(|p| {
+            p.query
+                .weight(EnableScoring::disabled_from_searcher(searcher))
+        })
+        .collect::<tantivy::Result<Vec<_>>>()
+        .map_err(idx_err)?;
+    let mut by_segment: Vec<(u32, u32, usize)> = page
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.doc.segment_ord, r.doc.doc_id, i))
+        .collect();
+    by_segment.sort_unstable();
+    for seg in by_segment.chunk_by(|a, b| a.0 == b.0) {
+        let reader = searcher.segment_reader(seg[0].0);
+        for (p, weight) in weights.iter().enumerate() {
+            let mut scorer = weight.scorer(reader, 1.0).map_err(idx_err)?;
+            for &(_, doc, i) in seg {
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    found[i].push(p);
+                }
+            }
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|hits| {
+            let mut fields: Vec<FieldMatch> = Vec::new();
+            let mut order: Vec<MatchField> = hits.iter().map(|&p| probes[p].field).collect();
+            order.sort_unstable();
+            order.dedup();
+            for field in order {
+                let mut terms: Vec<String> = Vec::new();
+                for &p in &hits {
+                    let w = &probes[p].word;
+                    if probes[p].field == field && !terms.contains(w) {
+                        terms.push(w.clone());
+                    }
+                }
+                fields.push(FieldMatch { field, terms });
+            }
+            fields
+        })
+        .collect())
 }
 
 fn filter_spec(req: &SearchRequest) -> FilterSpec {
@@ -423,7 +497,7 @@ fn filter_spec(req: &SearchRequest) -> FilterSpec {
         tags: norm(&f.tags, crate::taxonomy::canonical_tag),
         tag_mode: f.tag_mode,
         industries: norm(&f.industries, crate::taxonomy::canonical_industry),
-        companies: norm(&f.companies, |s| Some(s.trim().to_lowercase())),
+        companies: norm(&f.companies, |s| Some(crate::company::key(s))),
         year_from: f.year_from.map(i64::from),
         year_to: f.year_to.map(i64::from),
         flags_required: (if f.annotated_only {

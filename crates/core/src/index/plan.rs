@@ -1,8 +1,9 @@
 //! From a parsed query to a tantivy query (expanding prefixes against the term dictionary),
 //! and typo correction against the term dictionary.
 
-use super::query::{Clause, Item, ParsedQuery};
+use super::query::{Clause, Item, ParsedQuery, TextScope};
 use super::schema::Fields;
+use crate::model::MatchField;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use tantivy::query::{
@@ -155,6 +156,95 @@ fn item_query(
             filter(Box::new(RangeQuery::new(b(from), b(to))))
         }
     }
+}
+
+/// One positive item of the query restricted to one field, for explaining hits: a hit
+/// matches `query` when the user's `word` matched in `field`.
+pub struct Probe {
+    pub field: MatchField,
+    pub word: String,
+    pub query: Box<dyn Query>,
+}
+
+/// The field a text field of the schema is reported as.
+fn match_field(f: &Fields, field: Field) -> MatchField {
+    if field == f.title {
+        MatchField::Title
+    } else if field == f.company {
+        MatchField::Company
+    } else if field == f.summary {
+        MatchField::Summary
+    } else if field == f.annotations {
+        MatchField::Annotations
+    } else {
+        MatchField::Body
+    }
+}
+
+/// A probe per (positive item, field it searches), in query order. Exclusions match no
+/// hit, so they have none.
+pub fn probes(searcher: &Searcher, f: &Fields, pq: &ParsedQuery) -> Vec<Probe> {
+    let mut out = Vec::new();
+    for it in pq.positive() {
+        let word = it.surface.clone();
+        match &it.clause {
+            Clause::Text { scope, .. } => {
+                for (field, _) in scope.fields(f) {
+                    let single = Item {
+                        clause: match &it.clause {
+                            Clause::Text {
+                                tokens,
+                                joined,
+                                quoted,
+                                ..
+                            } => Clause::Text {
+                                scope: TextScope::Only(field),
+                                tokens: tokens.clone(),
+                                joined: joined.clone(),
+                                quoted: *quoted,
+                            },
+                            c => c.clone(),
+                        },
+                        negated: false,
+                        surface: String::new(),
+                    };
+                    out.push(Probe {
+                        field: match_field(f, field),
+                        word: word.clone(),
+                        query: item_query(searcher, f, &single, None),
+                    });
+                }
+            }
+            Clause::Prefix { scope, prefix } => {
+                let fields: Vec<Field> = scope.fields(f).iter().map(|(f, _)| *f).collect();
+                let terms = expand_prefix(searcher, &fields, prefix);
+                if terms.is_empty() {
+                    continue;
+                }
+                for field in fields {
+                    let shoulds: Vec<(Occur, Box<dyn Query>)> = terms
+                        .iter()
+                        .map(|t| (Occur::Should, term_q(field, t)))
+                        .collect();
+                    out.push(Probe {
+                        field: match_field(f, field),
+                        word: word.clone(),
+                        query: Box::new(BooleanQuery::new(shoulds)),
+                    });
+                }
+            }
+            Clause::Tag(_) | Clause::Industry(_) | Clause::Year { .. } => out.push(Probe {
+                field: match &it.clause {
+                    Clause::Tag(_) => MatchField::Tags,
+                    Clause::Industry(_) => MatchField::Industry,
+                    _ => MatchField::Year,
+                },
+                word,
+                query: item_query(searcher, f, it, None),
+            }),
+        }
+    }
+    out
 }
 
 /// The terms of `fields` starting with `prefix`, most frequent first.

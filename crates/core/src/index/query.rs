@@ -24,6 +24,8 @@ pub enum TextScope {
     All,
     Title,
     Company,
+    /// One field only (search explanations probe each field apart).
+    Only(tantivy::schema::Field),
 }
 
 impl TextScope {
@@ -39,6 +41,7 @@ impl TextScope {
             ],
             TextScope::Title => vec![(f.title, 1.0)],
             TextScope::Company => vec![(f.company, 1.0)],
+            TextScope::Only(field) => vec![(field, 1.0)],
         }
     }
 }
@@ -81,6 +84,9 @@ pub enum Clause {
 pub struct Item {
     pub clause: Clause,
     pub negated: bool,
+    /// The words as the user typed them, without quotes or a `field:` prefix (`agents`,
+    /// `vector search`, `retriev*`, `rag`): what search explanations name.
+    pub surface: String,
 }
 
 /// The parsed query: every group must match (a group is one item or items joined by `OR`),
@@ -342,22 +348,31 @@ pub fn parse(query: &str, an: &mut TextAnalyzer) -> ParsedQuery {
                 _ => {}
             }
         }
-        let clause = if let Some(field) = lx.field {
-            field_clause(an, field, text, lx.start, true)
-                .or_else(|| text_clause(an, TextScope::All, text, lx.start, true))
+        let (clause, surface) = if let Some(field) = lx.field {
+            (
+                field_clause(an, field, text, lx.start, true)
+                    .or_else(|| text_clause(an, TextScope::All, text, lx.start, true)),
+                text,
+            )
         } else if lx.quoted {
-            text_clause(an, TextScope::All, text, lx.start, true)
+            (text_clause(an, TextScope::All, text, lx.start, true), text)
         } else if let Some((field, value)) = text.split_once(':') {
-            field_clause(an, field, value, lx.start + field.len() + 1, false)
-                .or_else(|| text_clause(an, TextScope::All, text, lx.start, false))
+            match field_clause(an, field, value, lx.start + field.len() + 1, false) {
+                Some(c) => (Some(c), value),
+                None => (text_clause(an, TextScope::All, text, lx.start, false), text),
+            }
         } else {
-            bare_clause(an, TextScope::All, text, lx.start)
+            (bare_clause(an, TextScope::All, text, lx.start), text)
         };
         let Some(clause) = clause else {
             continue;
         };
         items += 1;
-        let item = Item { clause, negated };
+        let item = Item {
+            clause,
+            negated,
+            surface: surface.trim().to_string(),
+        };
         if item.negated {
             pending_or = false;
             pq.excluded.push(item);

@@ -14,7 +14,7 @@ use tantivy::TantivyDocument;
 
 /// Bump whenever the schema, the analyser or the meaning of a field changes: an index stamped
 /// with another version is recreated (and refilled from SQLite) on open.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name under which [`analyzer`] is registered on the index.
 pub const TEXT_TOKENIZER: &str = "casebook_en";
@@ -52,12 +52,12 @@ pub struct Fields {
     pub title: Field,
     /// Lower-cased title for sorting (fast str column).
     pub title_key: Field,
-    /// Full text, stored for hits.
+    /// Full text (as written, and the display name when it differs), stored for hits.
     pub company: Field,
-    /// The company as written, fast (facet counts).
+    /// The company's display name in the library's grouping, fast (facet counts).
     pub company_facet: Field,
-    /// The company lower-cased, fast (case-insensitive filter).
-    pub company_lc: Field,
+    /// The company's key ([`crate::company`]), fast (the filter).
+    pub company_key: Field,
     /// Canonical industry slug: indexed raw, fast, stored.
     pub industry: Field,
     /// i64: indexed (ranges), fast (filters, facets, sort), stored.
@@ -81,7 +81,7 @@ pub const FLAG_READ: u64 = 4;
 pub const F_ID: &str = "id";
 pub const F_TITLE_KEY: &str = "title_key";
 pub const F_COMPANY_FACET: &str = "company_facet";
-pub const F_COMPANY_LC: &str = "company_lc";
+pub const F_COMPANY_KEY: &str = "company_key";
 pub const F_INDUSTRY: &str = "industry";
 pub const F_YEAR: &str = "year";
 pub const F_TAGS: &str = "tags";
@@ -111,7 +111,7 @@ pub fn build_schema() -> (Schema, Fields) {
         title_key: b.add_text_field(F_TITLE_KEY, fast_str.clone()),
         company: b.add_text_field("company", text_stored.clone()),
         company_facet: b.add_text_field(F_COMPANY_FACET, fast_str.clone()),
-        company_lc: b.add_text_field(F_COMPANY_LC, fast_str),
+        company_key: b.add_text_field(F_COMPANY_KEY, fast_str),
         industry: b.add_text_field(F_INDUSTRY, STRING | FAST | STORED),
         year: b.add_i64_field(
             F_YEAR,
@@ -150,8 +150,21 @@ pub fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
         .filter(|c| !c.is_empty())
     {
         doc.add_text(f.company, c);
-        doc.add_text(f.company_facet, c);
-        doc.add_text(f.company_lc, c.to_lowercase());
+        let name = d
+            .company_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(c);
+        if name != c {
+            doc.add_text(f.company, name);
+        }
+        doc.add_text(f.company_facet, name);
+        let key = match d.company_key.as_deref().filter(|k| !k.is_empty()) {
+            Some(k) => k.to_string(),
+            None => crate::company::key(c),
+        };
+        doc.add_text(f.company_key, key);
     }
     if let Some(i) = d
         .industry

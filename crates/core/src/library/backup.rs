@@ -145,6 +145,9 @@ impl Library {
             b.run_to_completion(1 << 20, Duration::from_millis(50), None)?;
         }
         store::upgrade(&conn)?;
+        if store::companies_stale(&conn)? {
+            store::refresh_companies(&conn)?;
+        }
         // Make sure the index is rebuilt even if the backup's generation equals the index's.
         store::bump_generation(&conn)?;
         self.rebuild_index(&conn)

@@ -359,6 +359,7 @@ impl Library {
                     }
                 }
             }
+            store::regroup_companies(conn)?;
             Ok(report)
         })
     }

@@ -405,6 +405,11 @@ impl Library {
     /// again afterwards brings them back as new case studies.
     pub fn empty_trash(&self) -> Result<u64> {
         let _import = lock(&self.import_lock);
-        self.write(|conn| store::empty_trash(conn).map(|ids| ids.len() as u64))
+        self.write(|conn| {
+            let ids = store::empty_trash(conn)?;
+            // A spelling only the deleted ones had may have named their company.
+            store::regroup_companies(conn)?;
+            Ok(ids.len() as u64)
+        })
     }
 }

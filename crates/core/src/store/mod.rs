@@ -4,9 +4,11 @@
 //! transaction boundary: `Library` runs one transaction per import batch.
 
 mod annot;
+mod company;
 mod schema;
 
 pub use annot::*;
+pub use company::*;
 
 pub use schema::{open_database, open_in_memory, upgrade, version_of, SCHEMA_VERSION};
 
@@ -200,6 +202,7 @@ pub fn insert_case_study(
     ])?;
     let id = conn.last_insert_rowid();
     write_tags_and_fingerprints(conn, id, cs, fingerprints, false)?;
+    write_company(conn, id, cs.company.as_deref(), &company_texts(cs))?;
     queue_for_index(conn, id)?;
     Ok(id)
 }
@@ -278,7 +281,17 @@ pub fn write_case_study(
         cs.link.as_deref().map(crate::import::dedup::link_key)
     ])?;
     write_tags_and_fingerprints(conn, id, cs, fingerprints, true)?;
+    write_company(conn, id, cs.company.as_deref(), &company_texts(cs))?;
     queue_for_index(conn, id)
+}
+
+/// The texts that may give a case study's company other names.
+fn company_texts(cs: &NormalizedCaseStudy) -> [&str; 3] {
+    [
+        cs.title.as_str(),
+        cs.summary.as_deref().unwrap_or(""),
+        cs.body_text.as_str(),
+    ]
 }
 
 /// True when another case study than `except` already has this slug.
@@ -439,7 +452,8 @@ pub fn all_ids(conn: &Connection) -> Result<Vec<CaseStudyId>> {
 }
 
 const CASE_STUDY_COLUMNS: &str =
-    "id, slug, title, company, industry, year, link, summary, starred, read, last_opened_at";
+    "id, slug, title, company, industry, year, link, summary, starred, read, last_opened_at,
+     (SELECT company_key FROM case_study_companies k WHERE k.case_study_id = case_studies.id)";
 
 fn case_study_from_row(r: &Row) -> rusqlite::Result<CaseStudy> {
     Ok(CaseStudy {
@@ -458,6 +472,7 @@ fn case_study_from_row(r: &Row) -> rusqlite::Result<CaseStudy> {
         starred: r.get(8)?,
         read: r.get(9)?,
         last_opened_at: r.get(10)?,
+        company_key: r.get(11)?,
     })
 }
 
@@ -556,9 +571,10 @@ pub fn body_markdown(conn: &Connection, id: CaseStudyId) -> Result<String> {
 pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>> {
     let doc = conn
         .prepare_cached(
-            "SELECT id, slug, title, company, industry, year, summary, body_text,
-                    starred, read, last_opened_at
-             FROM case_studies WHERE id = ?1 AND deleted_at IS NULL",
+            "SELECT c.id, c.slug, c.title, c.company, c.industry, c.year, c.summary, c.body_text,
+                    c.starred, c.read, c.last_opened_at, k.company_key, k.company_name
+             FROM case_studies c LEFT JOIN case_study_companies k ON k.case_study_id = c.id
+             WHERE c.id = ?1 AND c.deleted_at IS NULL",
         )?
         .query_row([id], |r| {
             Ok(IndexDoc {
@@ -576,6 +592,8 @@ pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>>
                 starred: r.get(8)?,
                 read: r.get(9)?,
                 opened_at: r.get(10)?,
+                company_key: r.get(11)?,
+                company_name: r.get(12)?,
             })
         })
         .optional()?;
@@ -590,12 +608,14 @@ pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>>
 }
 
 pub fn stats(conn: &Connection) -> Result<Stats> {
-    let (case_studies, companies, year_min, year_max): (i64, i64, Option<i32>, Option<i32>) = conn.query_row(
-        "SELECT count(*), count(DISTINCT lower(company)), min(year), max(year) FROM case_studies
+    let (case_studies, companies, year_min, year_max): (i64, i64, Option<i32>, Option<i32>) = conn
+        .query_row(
+            "SELECT count(*), count(DISTINCT k.company_key), min(year), max(year)
+         FROM case_studies c LEFT JOIN case_study_companies k ON k.case_study_id = c.id
          WHERE deleted_at IS NULL",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
     let sources: i64 = conn.query_row(
         "SELECT count(*) FROM sources JOIN case_studies c ON c.id = case_study_id
          WHERE c.deleted_at IS NULL",
@@ -618,6 +638,16 @@ pub fn stats(conn: &Connection) -> Result<Stats> {
         disk_bytes: 0,
         indexed: 0,
     })
+}
+
+/// The display name of the company `key`, if any case study has it.
+pub fn company_display_name(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT company_name FROM case_study_companies WHERE company_key = ?1 LIMIT 1",
+        )?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
 }
 
 /// The watched folders, oldest first: (id, path).

@@ -132,7 +132,31 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL
     );
     "#,
-    // 3: folders the user asked Casebook to watch for new and changed case studies.
+    // 3: companies: each case study's company key and display name (library-wide grouping
+    // of spellings and aliases, see `company`), the aliases its text gives, and every known
+    // spelling's key for lookups. Filled by `store::regroup_companies` (at open, as
+    // `company_rules` is behind, and after imports).
+    r#"
+    CREATE TABLE case_study_companies (
+        case_study_id INTEGER PRIMARY KEY REFERENCES case_studies(id) ON DELETE CASCADE,
+        company_key TEXT NOT NULL,
+        company_name TEXT NOT NULL
+    );
+    CREATE INDEX case_study_companies_by_key ON case_study_companies(company_key);
+
+    CREATE TABLE company_aliases (
+        case_study_id INTEGER NOT NULL REFERENCES case_studies(id) ON DELETE CASCADE,
+        alias TEXT NOT NULL,
+        PRIMARY KEY (case_study_id, alias)
+    ) WITHOUT ROWID;
+
+    -- lower-cased spelling, display name, alias or key → company key
+    CREATE TABLE company_names (name TEXT PRIMARY KEY, company_key TEXT NOT NULL) WITHOUT ROWID;
+
+    -- the `company::RULES_VERSION` the tables above were computed with
+    INSERT INTO meta (key, value) VALUES ('company_rules', 0);
+    "#,
+    // 4: folders the user asked Casebook to watch for new and changed case studies.
     r#"
     CREATE TABLE watched_folders (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -319,6 +343,48 @@ mod tests {
             .unwrap();
         let rows = s.query_map([], |r| r.get::<_, String>(0)).unwrap();
         rows.map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn version_2_library_migrates_to_companies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.execute_batch(MIGRATIONS[1]).unwrap();
+            c.pragma_update(None, "user_version", 2).unwrap();
+            c.execute_batch(
+                "INSERT INTO case_studies (id, slug, title, company, body_markdown, body_text, created_at, updated_at)
+                 VALUES (7, 'acme', 'Acme', 'AWS', 'Body', 'Body', 1, 1);",
+            )
+            .unwrap();
+        }
+        let (conn, _) = open_database(&path).unwrap();
+        assert_eq!(schema_of(&conn), schema_of(&open_in_memory().unwrap()));
+        // Nothing grouped yet: the rules version says so, and opening a library regroups.
+        let rules: i64 = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'company_rules'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(rules, 0);
+        conn.execute(
+            "INSERT INTO case_study_companies VALUES (7, 'amazon', 'Amazon')",
+            [],
+        )
+        .unwrap();
+        // Rows go with their case study.
+        conn.execute("DELETE FROM case_studies WHERE id = 7", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM case_study_companies", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]

@@ -4,7 +4,11 @@ import type { SourceRef } from "./SourceRef";
 /**
  * A case study in the trash.
  */
-export type TrashedCaseStudy = { deleted_at: number, id: number, slug: string, title: string, company: string | null, industry: string | null, year: number | null, link: string | null, summary: string | null, tags: Array<string>, inferred_tags: Array<string>, 
+export type TrashedCaseStudy = { deleted_at: number, id: number, slug: string, title: string, company: string | null, 
+/**
+ * The key of its company in the library's grouping (see `CompanySummary`).
+ */
+company_key: string | null, industry: string | null, year: number | null, link: string | null, summary: string | null, tags: Array<string>, inferred_tags: Array<string>, 
 /**
  * Tags the user added (or accepted from the inferred ones).
  */

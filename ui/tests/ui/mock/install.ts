@@ -87,6 +87,49 @@ function slugTag(raw: string): string {
 /** Source and user tags (the core's tag filter and facet count both). */
 const allTags = (d: Doc) => [...new Set([...d.tags, ...d.user_tags])];
 
+/** The mock's company key: lower-cased letters and digits, a trailing "inc" dropped. */
+export function companyKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .replace(/ inc$/, "")
+    .replace(/ /g, "");
+}
+
+/** Companies of the live docs, grouped by key; the most frequent spelling names each. */
+function companyGroups(docs: Doc[]): Map<string, { name: string; docs: Doc[] }> {
+  const groups = new Map<string, { name: string; docs: Doc[] }>();
+  for (const d of docs) {
+    if (!d.company || inTrash(d)) continue;
+    const key = companyKey(d.company);
+    const g = groups.get(key) ?? { name: d.company, docs: [] };
+    g.docs.push(d);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    const n = (s: string) => g.docs.filter((d) => d.company === s).length;
+    g.name = [...new Set(g.docs.map((d) => d.company as string))].sort((a, b) => n(b) - n(a) || a.localeCompare(b))[0];
+  }
+  return groups;
+}
+
+function companySummaries(docs: Doc[]) {
+  return [...companyGroups(docs).entries()]
+    .map(([key, g]) => {
+      const years = g.docs.map((d) => d.year).filter((y): y is number => y !== null);
+      return {
+        key,
+        name: g.name,
+        aliases: [...new Set(g.docs.map((d) => d.company as string))].filter((a) => a !== g.name).sort(),
+        count: g.docs.length,
+        first_year: years.length ? Math.min(...years) : null,
+        last_year: years.length ? Math.max(...years) : null,
+      };
+    })
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+}
+
 function search(docs: Doc[], req: SearchRequest): SearchResponse {
   const t0 = performance.now();
   const ws = words(req.query);
@@ -103,7 +146,7 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
     if (
       skip !== "company" &&
       f.companies.length &&
-      !f.companies.some((c) => c.toLowerCase() === d.company?.toLowerCase())
+      !f.companies.some((c) => companyKey(c) === companyKey(d.company ?? ""))
     )
       return false;
     if (skip !== "year" && f.year_from !== null && (d.year ?? 0) < f.year_from) return false;
@@ -145,6 +188,17 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
       score: 1,
       snippet: snippet(d),
       matched_annotations: ws.length > 0 && ws.some((w) => annotationText(d).toLowerCase().includes(w)),
+      matched: (
+        [
+          ["title", d.title],
+          ["company", d.company ?? ""],
+          ["summary", d.summary ?? ""],
+          ["body", d.body_text],
+          ["annotations", annotationText(d)],
+        ] as const
+      )
+        .map(([field, text]) => ({ field, terms: ws.filter((w) => text.toLowerCase().includes(w)) }))
+        .filter((m) => m.terms.length > 0),
     })),
     facets: {
       tags: count(allTags),
@@ -259,6 +313,23 @@ function install() {
       switch (cmd) {
         case "search":
           return search(control.docs, args.request as SearchRequest);
+        case "companies":
+          return companySummaries(control.docs);
+        case "company": {
+          const key = companyKey(String(args.key));
+          const summary = companySummaries(control.docs).find((c) => c.key === key);
+          const g = companyGroups(control.docs).get(key);
+          if (!summary || !g) throw { code: "not_found", message: `no company '${String(args.key)}'` };
+          const studies = [...g.docs].sort((a, b) => (b.year ?? -1) - (a.year ?? -1) || a.title.localeCompare(b.title));
+          const years: { year: number | null; case_studies: unknown[] }[] = [];
+          for (const d of studies) {
+            const { html: _h, toc: _t, body_markdown: _m, body_text: _b, ...cs } = d;
+            const last = years[years.length - 1];
+            if (last && last.year === d.year) last.case_studies.push({ ...cs, company_key: key });
+            else years.push({ year: d.year, case_studies: [{ ...cs, company_key: key }] });
+          }
+          return { ...summary, years };
+        }
         case "get_case_study": {
           const { html: _h, toc: _t, ...detail } = byId(args.id);
           return detail;

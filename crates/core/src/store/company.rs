@@ -1,0 +1,207 @@
+//! Companies in SQLite: the aliases each case study's text gives its company, and the
+//! library-wide grouping (see [`crate::company`]) written per case study.
+
+use crate::company;
+use crate::error::Result;
+use crate::model::CaseStudyId;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Records the aliases `texts` (title, summary, body) give the case study's company, and
+/// places it in a company at once: the group its spelling already belongs to, else its own
+/// [`company::key`]. [`regroup_companies`] (after an import) then settles display names and
+/// joins found in the text, so a long import does not regroup the library per batch.
+pub fn write_company(
+    conn: &Connection,
+    id: CaseStudyId,
+    written: Option<&str>,
+    texts: &[&str],
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM company_aliases WHERE case_study_id = ?1")?
+        .execute([id])?;
+    let Some(written) = written.filter(|c| !c.trim().is_empty()) else {
+        conn.prepare_cached("DELETE FROM case_study_companies WHERE case_study_id = ?1")?
+            .execute([id])?;
+        return Ok(());
+    };
+    let key = match resolve_company(conn, written)? {
+        Some(k) => k,
+        None => company::key(written),
+    };
+    if !key.is_empty() {
+        let name: String = conn
+            .prepare_cached(
+                "SELECT company_name FROM case_study_companies WHERE company_key = ?1 LIMIT 1",
+            )?
+            .query_row([&key], |r| r.get(0))
+            .optional()?
+            .or_else(|| company::built_in_display(&key).map(str::to_string))
+            .unwrap_or_else(|| written.trim().to_string());
+        conn.prepare_cached(
+            "INSERT INTO case_study_companies (case_study_id, company_key, company_name)
+             VALUES (?1, ?2, ?3)
+             ON CONFLICT (case_study_id) DO UPDATE
+               SET company_key = excluded.company_key, company_name = excluded.company_name",
+        )?
+        .execute(params![id, key, name])?;
+        let mut names = conn.prepare_cached(
+            "INSERT OR IGNORE INTO company_names (name, company_key) VALUES (?1, ?2)",
+        )?;
+        names.execute(params![written.trim().to_lowercase(), key])?;
+        names.execute(params![key, key])?;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO company_aliases (case_study_id, alias) VALUES (?1, ?2)",
+    )?;
+    for alias in company::text_aliases(written, texts) {
+        insert.execute(params![id, alias])?;
+    }
+    Ok(())
+}
+
+/// True when the grouping was computed by older rules (or never): the library must run
+/// [`refresh_companies`].
+pub fn companies_stale(conn: &Connection) -> Result<bool> {
+    let v: Option<i64> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'company_rules'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.unwrap_or(0) < company::RULES_VERSION)
+}
+
+/// Re-reads every case study's text for aliases (after a rules change or a migration),
+/// then regroups. Returns the number of case studies whose company changed.
+pub fn refresh_companies(conn: &Connection) -> Result<u64> {
+    let rows: Vec<(CaseStudyId, Option<String>)> = {
+        let mut stmt = conn.prepare("SELECT id, company FROM case_studies ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut text = conn.prepare_cached(
+        "SELECT title, coalesce(summary, ''), body_text FROM case_studies WHERE id = ?1",
+    )?;
+    for (id, written) in rows {
+        let (title, summary, body): (String, String, String) =
+            text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        write_company(conn, id, written.as_deref(), &[&title, &summary, &body])?;
+    }
+    let changed = regroup_companies(conn)?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('company_rules', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [company::RULES_VERSION],
+    )?;
+    Ok(changed)
+}
+
+/// Groups every case study's company (trashed ones too: restoring one must not move
+/// another), writes the key and display name of those that changed and queues them for
+/// indexing, and rewrites the name lookup. Returns the number changed.
+pub fn regroup_companies(conn: &Connection) -> Result<u64> {
+    let written: Vec<(CaseStudyId, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT id, company FROM case_studies
+             WHERE company IS NOT NULL AND trim(company) != '' ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let evidence: Vec<(CaseStudyId, String)> = {
+        let mut stmt = conn.prepare("SELECT case_study_id, alias FROM company_aliases")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let grouped = company::group(&written, &evidence);
+    let before: std::collections::HashMap<CaseStudyId, (String, String)> = {
+        let mut stmt = conn
+            .prepare("SELECT case_study_id, company_key, company_name FROM case_study_companies")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut changed = 0u64;
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO case_study_companies (case_study_id, company_key, company_name)
+         VALUES (?1, ?2, ?3)
+         ON CONFLICT (case_study_id) DO UPDATE
+           SET company_key = excluded.company_key, company_name = excluded.company_name",
+    )?;
+    for (id, g) in &grouped {
+        let same = before
+            .get(id)
+            .is_some_and(|(k, n)| *k == g.key && *n == g.name);
+        if !same {
+            upsert.execute(params![id, g.key, g.name])?;
+            super::queue_for_index(conn, *id)?;
+            changed += 1;
+        }
+    }
+    let mut remove =
+        conn.prepare_cached("DELETE FROM case_study_companies WHERE case_study_id = ?1")?;
+    for id in before.keys().filter(|id| !grouped.contains_key(id)) {
+        remove.execute([id])?;
+        super::queue_for_index(conn, *id)?;
+        changed += 1;
+    }
+    conn.execute("DELETE FROM company_names", [])?;
+    let mut name = conn.prepare_cached(
+        "INSERT OR IGNORE INTO company_names (name, company_key) VALUES (?1, ?2)",
+    )?;
+    // Keys and display names first: they win over a spelling that happens to equal another
+    // company's key.
+    for g in grouped.values() {
+        name.execute(params![g.key, g.key])?;
+        name.execute(params![g.name.to_lowercase(), g.key])?;
+    }
+    for (id, w) in &written {
+        if let Some(g) = grouped.get(id) {
+            name.execute(params![w.trim().to_lowercase(), g.key])?;
+            name.execute(params![company::normalize(w), g.key])?;
+        }
+    }
+    for (id, alias) in &evidence {
+        if let Some(g) = grouped.get(id) {
+            name.execute(params![alias.to_lowercase(), g.key])?;
+            name.execute(params![company::normalize(alias), g.key])?;
+        }
+    }
+    Ok(changed)
+}
+
+/// The company key a name, spelling, alias or key stands for in this library; `None` when
+/// no case study's company is known by it.
+pub fn resolve_company(conn: &Connection, name: &str) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached("SELECT company_key FROM company_names WHERE name = ?1")?;
+    for candidate in [name.trim().to_lowercase(), company::normalize(name)] {
+        if let Some(k) = stmt.query_row([&candidate], |r| r.get(0)).optional()? {
+            return Ok(Some(k));
+        }
+    }
+    Ok(None)
+}
+
+/// One case study's company: `(key, display name, company as written, year)`.
+pub type CompanyRow = (String, String, String, Option<i32>);
+
+/// The [`CompanyRow`] of every case study not in the trash.
+pub fn company_rows(conn: &Connection) -> Result<Vec<CompanyRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT k.company_key, k.company_name, c.company, c.year
+         FROM case_study_companies k JOIN case_studies c ON c.id = k.case_study_id
+         WHERE c.deleted_at IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The case studies (not in the trash) of the company `key`.
+pub fn company_case_studies(conn: &Connection, key: &str) -> Result<Vec<CaseStudyId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.case_study_id FROM case_study_companies k
+         JOIN case_studies c ON c.id = k.case_study_id
+         WHERE k.company_key = ?1 AND c.deleted_at IS NULL ORDER BY k.case_study_id",
+    )?;
+    let rows = stmt.query_map([key], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
