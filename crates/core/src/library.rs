@@ -11,6 +11,7 @@ use crate::normalize::{clean_slug, normalize, slugify};
 use crate::{render, store};
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -231,7 +232,21 @@ impl Library {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
-        let only = match req.filters.collection {
+        let only = self.collection_filter(&req.filters)?;
+        self.index.search_within(req, only)
+    }
+
+    /// How tags (or industries) rise and fall over the years among the case studies
+    /// `req`'s query and filters find: each count is the `total` of the same search
+    /// narrowed to that year and that tag.
+    pub fn trends(&self, req: &TrendsRequest) -> Result<Trends> {
+        let only = self.collection_filter(&req.filters)?;
+        self.index.trends(req, only)
+    }
+
+    /// The ids a collection filter allows, when one is set.
+    fn collection_filter(&self, filters: &Filters) -> Result<Option<HashSet<u64>>> {
+        Ok(match filters.collection {
             None => None,
             // A collection that no longer exists has no members: no hits, not an error (a
             // saved search or a restored UI state may still name it).
@@ -241,8 +256,7 @@ impl Library {
                     .map(|id| id as u64)
                     .collect(),
             ),
-        };
-        self.index.search_within(req, only)
+        })
     }
 
     /// Up to `limit` case studies most like `id`: by text (see [`SearchIndex::more_like`]),

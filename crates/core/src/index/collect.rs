@@ -175,15 +175,15 @@ pub struct SegFilter {
     flags_required: u64,
     flags_forbidden: u64,
     only_ids: Option<Arc<HashSet<u64>>>,
-    tags: Option<StrColumn>,
-    industry: Option<StrColumn>,
+    pub tags: Option<StrColumn>,
+    pub industry: Option<StrColumn>,
     company_lc: Option<StrColumn>,
     tag_filter: Option<TagFilter>,
     industry_filter: Option<OrdSet>,
     company_filter: Option<OrdSet>,
     year_filter: Option<(i64, i64)>,
     /// No tag, industry, company or year filter (flags and ids may still apply).
-    no_filters: bool,
+    pub no_filters: bool,
 }
 
 /// Which sidebar filters a document passes (each `true` when that filter is unset), with
@@ -283,7 +283,10 @@ impl SegFilter {
     pub fn parts(&self, doc: DocId, tag_buf: &[u64], year: Option<i64>) -> Parts {
         let industry_ord = first_ord(&self.industry, doc);
         Parts {
-            tags: self.tag_filter.as_ref().is_none_or(|tf| tf.matches(tag_buf)),
+            tags: self
+                .tag_filter
+                .as_ref()
+                .is_none_or(|tf| tf.matches(tag_buf)),
             industry: match &self.industry_filter {
                 None => true,
                 Some(s) => industry_ord.is_some_and(|o| s.contains(o)),
@@ -413,7 +416,7 @@ fn merge_map<K: std::hash::Hash + Eq>(into: &mut HashMap<K, u64>, from: HashMap<
     }
 }
 
-fn first_ord(col: &Option<StrColumn>, doc: DocId) -> Option<u64> {
+pub fn first_ord(col: &Option<StrColumn>, doc: DocId) -> Option<u64> {
     col.as_ref().and_then(|c| c.ords().first(doc))
 }
 
@@ -581,7 +584,7 @@ impl SegmentCollector for SegCollector {
     }
 }
 
-fn resolve(col: &Option<StrColumn>, counts: &[u32]) -> HashMap<String, u64> {
+pub fn resolve(col: &Option<StrColumn>, counts: &[u32]) -> HashMap<String, u64> {
     let Some(col) = col else {
         return HashMap::new();
     };
