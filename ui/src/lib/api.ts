@@ -27,6 +27,8 @@ import type { TagCount } from "./bindings/TagCount";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ExportOutcome } from "./bindings/ExportOutcome";
+import type { Trends } from "./bindings/Trends";
+import type { TrendsRequest } from "./bindings/TrendsRequest";
 
 /** An error from a command, or from the bridge itself, in words for a person. */
 export class ApiError extends Error {
@@ -83,6 +85,7 @@ export type DragDrop =
 
 export const api = {
   search: (request: SearchRequest) => call<SearchResponse>("search", { request }),
+  trends: (request: TrendsRequest) => call<Trends>("trends", { request }),
   getCaseStudy: (id: number) => call<CaseStudyDetail>("get_case_study", { id }),
   renderCaseStudy: (id: number) => call<RenderedBody>("render_case_study", { id }),
   libraryInfo: () => call<LibraryInfo>("library_info"),
