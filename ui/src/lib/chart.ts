@@ -36,7 +36,7 @@ function config(trends: Trends, mode: TrendMode, onPoint: PointClick): ChartConf
         borderWidth: 2,
         pointRadius: 4,
         pointHoverRadius: 6,
-        tension: 0.25,
+        cubicInterpolationMode: "monotone",
       })),
     },
     options: {
