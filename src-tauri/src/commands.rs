@@ -11,7 +11,8 @@ use casebook_core::{
     Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, Collection, CollectionId, CompanyDetail,
     CompanySummary, ExportFormat, ExportOutcome, Highlight, HighlightId, HighlightInput,
     HighlightUpdate, ImportProgress, ImportReport, RelatedCaseStudy, RenderedBody, SavedSearch,
-    SearchRequest, SearchResponse, TagCount, TrashedCaseStudy, WatchedFolder,
+    SearchRequest, SearchResponse, TagCount, TrashedCaseStudy, Trends, TrendsRequest,
+    WatchedFolder,
 };
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -42,6 +43,12 @@ pub async fn search(
     request: SearchRequest,
 ) -> AppResult<SearchResponse> {
     with_lib(&state, move |lib| lib.search(&request)).await
+}
+
+/// Counts per year and per tag (or industry) over what a search finds (the Trends view).
+#[tauri::command]
+pub async fn trends(state: State<'_, AppState>, request: TrendsRequest) -> AppResult<Trends> {
+    with_lib(&state, move |lib| lib.trends(&request)).await
 }
 
 #[tauri::command]

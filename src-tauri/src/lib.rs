@@ -89,6 +89,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::search,
+            commands::trends,
             commands::get_case_study,
             commands::render_case_study,
             commands::library_info,

@@ -225,6 +225,57 @@ test("opening a case study renders it in the reader", async () => {
   await shot("03-reader");
 });
 
+test("the Trends view charts the library and a point lists its case studies", async () => {
+  await setQuery("");
+  await wd.until(async () => (await count()) === 4, "all 4");
+  await wd.click("[data-testid=trends-toggle]");
+  // Chart.js is loaded on first use; the counts come from the core through the real IPC.
+  const point = await wd.until(
+    () =>
+      wd.exec(() => {
+        const canvas = document.querySelector("[data-testid=trends-chart]");
+        const chart = canvas?.casebookChart;
+        if (!chart || chart.data.datasets.length === 0) return null;
+        const ds = chart.data.datasets.findIndex((d) => d.data.some((v) => v > 0));
+        if (ds < 0) return null;
+        const yi = chart.data.datasets[ds].data.findIndex((v) => v > 0);
+        const p = chart.getDatasetMeta(ds).data[yi];
+        const r = canvas.getBoundingClientRect();
+        return {
+          x: r.left + p.x,
+          y: r.top + p.y,
+          value: chart.data.datasets[ds].data[yi],
+          series: chart.data.datasets.map((d) => d.label),
+        };
+      }),
+    "a chart with a point",
+  );
+  assert.ok(point.series.length > 0, "series are charted");
+  await sleep(300);
+  await shot("trends");
+  await wd.exec(
+    (x, y) => {
+      const canvas = document.querySelector("[data-testid=trends-chart]");
+      const init = { clientX: x, clientY: y, bubbles: true };
+      canvas.dispatchEvent(new MouseEvent("mousemove", init));
+      canvas.dispatchEvent(new MouseEvent("click", init));
+    },
+    point.x,
+    point.y,
+  );
+  await wd.until(
+    async () => (await wd.$$("[data-testid=trends-view]")).length === 0,
+    "back to the list",
+  );
+  await wd.until(
+    async () => (await count()) === point.value,
+    `the ${point.value} case studies of that point`,
+  );
+  await wd.until(async () => (await wd.$$(".chip")).length === 2, "tag and year chips");
+  await wd.exec(() => document.querySelector(".chips .link")?.click());
+  await wd.until(async () => (await count()) === 4, "all 4 again");
+});
+
 test("a real OS drag and drop of files and a folder imports them", async () => {
   const drop = join(tmp, "drop");
   const folder = join(drop, "more");

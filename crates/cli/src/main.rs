@@ -2,9 +2,10 @@
 //! contract other tools read; human output is for a terminal.
 
 use anyhow::{Context, Result};
+use casebook_core::taxonomy::TagGroup;
 use casebook_core::{
     CaseStudy, CaseStudyDetail, FieldMatch, Filters, ImportReport, Library, OpenOptions, Page,
-    SearchRequest, SearchResponse, Sort, TagMode,
+    SearchRequest, SearchResponse, Sort, TagMode, TrendDimension, TrendsRequest,
 };
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal, Write};
@@ -75,6 +76,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// How tags (or industries) rise and fall per year among what a search finds: counts
+    /// and share of each year's case studies.
+    Trends(TrendsArgs),
     /// Rebuild the search index from the database.
     Reindex,
     /// Library-wide numbers.
@@ -157,11 +161,9 @@ enum Command {
     Watch(watch::WatchCmd),
 }
 
+/// The filters `search`, `trends` and `saved-search save` take.
 #[derive(clap::Args)]
-struct SearchArgs {
-    /// The query; may be empty to browse with filters.
-    #[arg(default_value = "")]
-    query: String,
+struct FilterArgs {
     /// Only case studies with this tag (repeatable; all of them unless --any-tag).
     #[arg(long = "tag")]
     tags: Vec<String>,
@@ -189,6 +191,43 @@ struct SearchArgs {
     /// Only case studies in this collection (name or id).
     #[arg(long)]
     collection: Option<String>,
+}
+
+impl FilterArgs {
+    fn filters(&self, library: &Library) -> Result<Filters> {
+        let (year_from, year_to) = match self.year {
+            Some(y) => (Some(y), Some(y)),
+            None => (self.from, self.to),
+        };
+        Ok(Filters {
+            tags: self.tags.clone(),
+            tag_mode: if self.any_tag {
+                TagMode::Any
+            } else {
+                TagMode::All
+            },
+            industries: self.industry.clone(),
+            companies: self.company.clone(),
+            year_from,
+            year_to,
+            annotated_only: self.annotated,
+            starred_only: self.starred,
+            unread_only: self.unread,
+            collection: match &self.collection {
+                Some(c) => Some(library.collection(c)?.id),
+                None => None,
+            },
+        })
+    }
+}
+
+#[derive(clap::Args)]
+struct SearchArgs {
+    /// The query; may be empty to browse with filters.
+    #[arg(default_value = "")]
+    query: String,
+    #[command(flatten)]
+    filters: FilterArgs,
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     sort: SortArg,
     #[arg(long, default_value_t = 20)]
@@ -203,6 +242,43 @@ struct SearchArgs {
     explain: bool,
     #[arg(long)]
     json: bool,
+}
+
+#[derive(clap::Args)]
+struct TrendsArgs {
+    /// The query; may be empty to count everything the filters let through.
+    #[arg(default_value = "")]
+    query: String,
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// What to count per year.
+    #[arg(long, value_enum, default_value_t = DimensionArg::Tags)]
+    dimension: DimensionArg,
+    /// The tags (or industries) to plot, comma-separated (default: the most frequent).
+    #[arg(long, value_delimiter = ',')]
+    series: Vec<String>,
+    /// Pick the most frequent tags from one taxonomy group only.
+    #[arg(long, value_enum)]
+    group: Option<GroupArg>,
+    /// How many series to pick when --series is not given (at most 20).
+    #[arg(long, default_value_t = 6)]
+    top: u32,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DimensionArg {
+    Tags,
+    Industries,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GroupArg {
+    UseCase,
+    Technique,
+    Tool,
+    Provider,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -363,6 +439,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("\n{} {noun}", c.count);
             }
         }
+        Command::Trends(args) => trends(&library, &args)?,
         Command::Reindex => {
             let n = library.reindex()?;
             println!("reindexed {n} case studies");
@@ -500,31 +577,9 @@ fn print_detail(d: &CaseStudyDetail) {
 }
 
 fn request(library: &Library, args: &SearchArgs, query: &str) -> Result<SearchRequest> {
-    let (year_from, year_to) = match args.year {
-        Some(y) => (Some(y), Some(y)),
-        None => (args.from, args.to),
-    };
     Ok(SearchRequest {
         query: query.to_string(),
-        filters: Filters {
-            tags: args.tags.clone(),
-            tag_mode: if args.any_tag {
-                TagMode::Any
-            } else {
-                TagMode::All
-            },
-            industries: args.industry.clone(),
-            companies: args.company.clone(),
-            year_from,
-            year_to,
-            annotated_only: args.annotated,
-            starred_only: args.starred,
-            unread_only: args.unread,
-            collection: match &args.collection {
-                Some(c) => Some(library.collection(c)?.id),
-                None => None,
-            },
-        },
+        filters: args.filters.filters(library)?,
         sort: match args.sort {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Newest => Sort::Newest,
@@ -536,6 +591,63 @@ fn request(library: &Library, args: &SearchArgs, query: &str) -> Result<SearchRe
             limit: args.limit,
         },
     })
+}
+
+fn trends(library: &Library, args: &TrendsArgs) -> Result<()> {
+    let t = library.trends(&TrendsRequest {
+        query: args.query.clone(),
+        filters: args.filters.filters(library)?,
+        dimension: match args.dimension {
+            DimensionArg::Tags => TrendDimension::Tags,
+            DimensionArg::Industries => TrendDimension::Industries,
+        },
+        tag_group: args.group.map(|g| match g {
+            GroupArg::UseCase => TagGroup::UseCase,
+            GroupArg::Technique => TagGroup::Technique,
+            GroupArg::Tool => TagGroup::Tool,
+            GroupArg::Provider => TagGroup::Provider,
+        }),
+        series: (!args.series.is_empty()).then(|| args.series.clone()),
+        top_n: args.top,
+    })?;
+    if args.json {
+        return print_json(&t);
+    }
+    if let Some(q) = &t.corrected_query {
+        println!("No exact matches; counting results for: {q}\n");
+    }
+    // A table: one row per year, one column per series (count and share).
+    let width = t
+        .series
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(10, 24);
+    print!("{:<6}{:>7}", "year", "total");
+    for s in &t.series {
+        let label: String = s.label.chars().take(width).collect();
+        print!("  {label:>width$}");
+    }
+    println!();
+    for (i, y) in t.years.iter().enumerate() {
+        let total = t.totals_per_year.get(i).copied().unwrap_or(0);
+        print!("{y:<6}{total:>7}");
+        for s in &t.series {
+            let n = s.counts.get(i).copied().unwrap_or(0);
+            let share = s.share.get(i).copied().unwrap_or(0.0) * 100.0;
+            let cell = format!("{n} ({share:.0}%)");
+            print!("  {cell:>width$}");
+        }
+        println!();
+    }
+    let noun = if t.total == 1 {
+        "case study"
+    } else {
+        "case studies"
+    };
+    println!("{} {noun}, {} without a year", t.total, t.undated);
+    Ok(())
 }
 
 fn search(library: &Library, args: &SearchArgs) -> Result<()> {

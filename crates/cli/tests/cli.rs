@@ -747,3 +747,65 @@ fn watch_lists_folders_and_run_imports_what_is_saved_there() {
         Value::Array(vec![])
     );
 }
+
+#[test]
+fn trends_speak_json_and_agree_with_search() {
+    let lib = tempfile::tempdir().unwrap();
+    let lib = lib.path();
+    let seeds = seeds();
+    json(&casebook(
+        lib,
+        &["--no-seed", "import", seeds.to_str().unwrap(), "--json"],
+    ));
+    let t = json(&casebook(
+        lib,
+        &["trends", "--top", "3", "--dimension", "tags", "--json"],
+    ));
+    let years: Vec<i64> = t["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y.as_i64().unwrap())
+        .collect();
+    assert!(!years.is_empty());
+    assert_eq!(t["total"], 4);
+    let series = t["series"].as_array().unwrap();
+    assert!(!series.is_empty() && series.len() <= 3);
+    // One cell, checked through `search`.
+    let s = &series[0];
+    let key = s["key"].as_str().unwrap();
+    for (i, y) in years.iter().enumerate() {
+        let y = y.to_string();
+        let found = json(&casebook(
+            lib,
+            &["search", "--tag", key, "--year", &y, "--json"],
+        ));
+        assert_eq!(s["counts"][i], found["total"], "{key} in {y}");
+    }
+    // Named series (aliases canonicalised) and filters.
+    let t = json(&casebook(
+        lib,
+        &[
+            "trends",
+            "--series",
+            "RAG,fine_tuning",
+            "--from",
+            "2000",
+            "--json",
+        ],
+    ));
+    let keys: Vec<&str> = t["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["rag", "fine-tuning"]);
+    let human = casebook(lib, &["trends", "--dimension", "industries"]);
+    assert!(human.status.success());
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.starts_with("year") && text.contains("4 case studies"),
+        "{text}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::normalize::{clean_slug, normalize, slugify};
 use crate::{render, store};
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -259,22 +260,39 @@ impl Library {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
-        // Company filters name a company by any of its spellings, aliases or its key.
-        let resolved;
-        let req = if req.filters.companies.is_empty() {
-            req
-        } else {
-            let conn = lock(&self.reader);
-            let mut r = req.clone();
-            for c in &mut r.filters.companies {
-                if let Some(k) = store::resolve_company(&conn, c)? {
-                    *c = k;
-                }
+        let mut req = req.clone();
+        self.resolve_companies(&mut req.filters)?;
+        let only = self.collection_filter(&req.filters)?;
+        self.index.search_within(&req, only)
+    }
+
+    /// How tags (or industries) rise and fall over the years among the case studies
+    /// `req`'s query and filters find: each count is the `total` of the same search
+    /// narrowed to that year and that tag.
+    pub fn trends(&self, req: &TrendsRequest) -> Result<Trends> {
+        let mut req = req.clone();
+        self.resolve_companies(&mut req.filters)?;
+        let only = self.collection_filter(&req.filters)?;
+        self.index.trends(&req, only)
+    }
+
+    /// Company filters name a company by any of its spellings, aliases or its key.
+    fn resolve_companies(&self, filters: &mut Filters) -> Result<()> {
+        if filters.companies.is_empty() {
+            return Ok(());
+        }
+        let conn = lock(&self.reader);
+        for c in &mut filters.companies {
+            if let Some(k) = store::resolve_company(&conn, c)? {
+                *c = k;
             }
-            resolved = r;
-            &resolved
-        };
-        let only = match req.filters.collection {
+        }
+        Ok(())
+    }
+
+    /// The ids a collection filter allows, when one is set.
+    fn collection_filter(&self, filters: &Filters) -> Result<Option<HashSet<u64>>> {
+        Ok(match filters.collection {
             None => None,
             // A collection that no longer exists has no members: no hits, not an error (a
             // saved search or a restored UI state may still name it).
@@ -284,8 +302,7 @@ impl Library {
                     .map(|id| id as u64)
                     .collect(),
             ),
-        };
-        self.index.search_within(req, only)
+        })
     }
 
     /// Up to `limit` case studies most like `id`: by text (see [`SearchIndex::more_like`]),

@@ -739,3 +739,92 @@ pub struct WatchedFolder {
     /// False when the folder is gone or unreachable (an unplugged or network drive).
     pub available: bool,
 }
+
+/// What a trends chart counts per year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TrendDimension {
+    /// Tags (source, inferred and the user's), optionally one taxonomy group of them.
+    #[default]
+    Tags,
+    Industries,
+}
+
+/// `casebook trends`: how tags or industries rise and fall over the years among the case
+/// studies a search finds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct TrendsRequest {
+    /// The query, as in [`SearchRequest::query`].
+    pub query: String,
+    /// The filters, as in [`SearchRequest::filters`]: they narrow the counted set exactly as
+    /// they narrow search hits.
+    pub filters: Filters,
+    pub dimension: TrendDimension,
+    /// With [`TrendDimension::Tags`] and no `series`: pick the top tags from this taxonomy
+    /// group only (`technique` for "RAG vs fine-tuning vs agents").
+    pub tag_group: Option<crate::taxonomy::TagGroup>,
+    /// The tags (or industries) to plot, in this order. `None` or empty: the `top_n` most
+    /// frequent in the counted set (ties by name), leaving out tags every hit must carry.
+    pub series: Option<Vec<String>>,
+    /// How many series to pick when `series` is not given (at most 20).
+    pub top_n: u32,
+}
+
+impl Default for TrendsRequest {
+    fn default() -> Self {
+        TrendsRequest {
+            query: String::new(),
+            filters: Filters::default(),
+            dimension: TrendDimension::Tags,
+            tag_group: None,
+            series: None,
+            top_n: 6,
+        }
+    }
+}
+
+/// One line of a trends chart: a tag or industry's count and share per year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TrendSeries {
+    /// The tag or industry slug (what a filter takes).
+    pub key: String,
+    /// Its display name.
+    pub label: String,
+    /// Case studies carrying it, per year of [`Trends::years`].
+    #[ts(type = "number[]")]
+    pub counts: Vec<u64>,
+    /// `counts[i] / totals_per_year[i]` (0 when that year has none): the share of that
+    /// year's case studies carrying it. A case study has several tags, so tag shares of one
+    /// year need not add up to 1.
+    pub share: Vec<f64>,
+    /// Case studies carrying it in all (undated ones included).
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+/// Counts per year over the case studies a search finds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Trends {
+    /// Every year from the earliest to the latest dated hit, gaps included; empty when no
+    /// hit has a year.
+    pub years: Vec<i32>,
+    /// Hits per year (the denominator of the shares).
+    #[ts(type = "number[]")]
+    pub totals_per_year: Vec<u64>,
+    pub series: Vec<TrendSeries>,
+    /// Hits with no year (not in any year's count).
+    #[ts(type = "number")]
+    pub undated: u64,
+    /// All hits: the search's `total`.
+    #[ts(type = "number")]
+    pub total: u64,
+    pub dimension: TrendDimension,
+    /// As in [`SearchResponse::corrected_query`]: the query that was counted when the typed
+    /// one found (almost) nothing.
+    pub corrected_query: Option<String>,
+}

@@ -13,7 +13,7 @@
 //!   field, with a threshold so a passing mention in a long body is not enough.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 use ts_rs::TS;
@@ -25,7 +25,7 @@ const INDUSTRIES_TSV: &str = include_str!("../data/industry-tags.tsv");
 pub const MAX_UNKNOWN_SLUG_CHARS: usize = 64;
 
 /// What kind of thing a tag names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum TagGroup {

@@ -1,8 +1,15 @@
 //! The whole real corpus (CASEBOOK_CORPUS = the `llmops-database` folder) imports
 //! faithfully: every case study's metadata equals its front matter, read here by an
 //! independent, deliberately simple reader, and its body text keeps the body's words.
+//! Then its trends agree with search in every cell (sharing the one slow import).
 
-use casebook_core::{CaseStudyDetail, Library, OpenOptions, SearchRequest};
+#[path = "common/trends_check.rs"]
+mod trends_check;
+
+use casebook_core::taxonomy::TagGroup;
+use casebook_core::{
+    CaseStudyDetail, Filters, Library, OpenOptions, SearchRequest, TrendDimension, TrendsRequest,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -306,4 +313,43 @@ fn check_companies(lib: &Library, expected: &HashMap<String, FrontMatter>) {
         .unwrap();
     assert_eq!(r.total, amazon.count);
     assert_eq!(r.facets.company.get("Amazon"), Some(&amazon.count));
+    // Trends: every cell equals the search narrowed to its year and tag (or industry).
+    let requests = [
+        TrendsRequest {
+            tag_group: Some(TagGroup::Technique),
+            ..TrendsRequest::default()
+        },
+        // "Agents in finance since 2024", RAG and fine-tuning beside.
+        TrendsRequest {
+            query: "agents".into(),
+            filters: Filters {
+                industries: vec!["finance".into()],
+                year_from: Some(2024),
+                ..Filters::default()
+            },
+            series: Some(vec!["rag".into(), "fine-tuning".into(), "agents".into()]),
+            ..TrendsRequest::default()
+        },
+        TrendsRequest {
+            dimension: TrendDimension::Industries,
+            filters: Filters {
+                tags: vec!["rag".into()],
+                ..Filters::default()
+            },
+            ..TrendsRequest::default()
+        },
+    ];
+    for req in &requests {
+        let started = std::time::Instant::now();
+        lib.trends(req).unwrap();
+        // Reported, not asserted (timings belong in benchmarks).
+        eprintln!(
+            "trends ({:?}, query {:?}) took {:?}",
+            req.dimension,
+            req.query,
+            started.elapsed()
+        );
+        let t = trends_check::check_against_search(lib, req);
+        assert!(t.total > 0 && !t.series.is_empty(), "{req:?}");
+    }
 }

@@ -30,6 +30,8 @@ import type { ExportOutcome } from "./bindings/ExportOutcome";
 import type { WatchedFolder } from "./bindings/WatchedFolder";
 import type { CompanySummary } from "./bindings/CompanySummary";
 import type { CompanyDetail } from "./bindings/CompanyDetail";
+import type { Trends } from "./bindings/Trends";
+import type { TrendsRequest } from "./bindings/TrendsRequest";
 
 /** An error from a command, or from the bridge itself, in words for a person. */
 export class ApiError extends Error {
@@ -89,6 +91,7 @@ export type DragDrop =
 
 export const api = {
   search: (request: SearchRequest) => call<SearchResponse>("search", { request }),
+  trends: (request: TrendsRequest) => call<Trends>("trends", { request }),
   getCaseStudy: (id: number) => call<CaseStudyDetail>("get_case_study", { id }),
   renderCaseStudy: (id: number) => call<RenderedBody>("render_case_study", { id }),
   libraryInfo: () => call<LibraryInfo>("library_info"),

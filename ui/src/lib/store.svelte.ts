@@ -27,8 +27,13 @@ import type { ExportFormat } from "./bindings/ExportFormat";
 import type { WatchedFolder } from "./bindings/WatchedFolder";
 import { formatBytes, formatDateTime, plural, prettySlug, tagKey } from "./labels";
 import { pickRange, togglePicked } from "./selection";
+import type { TrendDimension } from "./bindings/TrendDimension";
+import { drillDown } from "./trends";
 
 export const PAGE_SIZE = 50;
+/** How many case studies the compare view puts side by side. */
+export const MIN_COMPARE = 2;
+export const MAX_COMPARE = 4;
 /** Delay after a keystroke before searching: short enough to feel live, long enough to skip
  * the intermediate states of fast typing. Stale responses are dropped regardless. */
 export const TYPING_DEBOUNCE_MS = 70;
@@ -123,8 +128,10 @@ export class AppStore {
   savedSearches = $state.raw<SavedSearch[]>([]);
   userTags = $state.raw<TagCount[]>([]);
   trash = $state.raw<TrashedCaseStudy[]>([]);
-  /** What the middle column shows: the results, or the trash. */
-  view = $state<"results" | "trash">("results");
+  /** What the main area shows: the results (and reader), the trash, trends, or a comparison. */
+  view = $state<"results" | "trash" | "trends" | "compare">("results");
+  /** The case studies side by side in the compare view (2–4). */
+  compareIds = $state.raw<number[]>([]);
 
   // Multi-select in the results (case study ids), and the row a Shift-click extends from.
   picked = $state.raw<number[]>([]);
@@ -214,7 +221,7 @@ export class AppStore {
 
   setQuery(q: string): void {
     this.query = q;
-    this.view = "results";
+    if (this.view !== "trends") this.view = "results";
     this.schedule(TYPING_DEBOUNCE_MS);
   }
 
@@ -302,9 +309,9 @@ export class AppStore {
     return list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
   }
 
-  /** A filter changed: back to the results, searched again. */
+  /** A filter changed: back to the results (the trends view stays: it charts them), searched again. */
   private refilter(): void {
-    this.view = "results";
+    if (this.view !== "trends") this.view = "results";
     this.schedule(0);
   }
 
@@ -713,6 +720,39 @@ export class AppStore {
       const deleted = await api.emptyTrash();
       this.notify("info", `Deleted ${plural(deleted, "case study", "case studies")} for good.`);
     });
+  }
+
+  /** Shows (or hides) the Trends view: charts of what the search and filters find. */
+  showTrends(on: boolean): void {
+    this.view = on ? "trends" : "results";
+  }
+
+  /** A point of the trends chart: narrows the search to that year and tag, shows the list. */
+  drillDown(dimension: TrendDimension, key: string, year: number): void {
+    const r = drillDown(this.query, $state.snapshot(this.filters) as Filters, dimension, key, year);
+    this.query = r.query;
+    this.filters = r.filters;
+    this.view = "results";
+    this.schedule(0);
+  }
+
+  /** Compare the picked case studies side by side (2–4 of them). */
+  compareEnabled(): boolean {
+    return this.picked.length >= MIN_COMPARE && this.picked.length <= MAX_COMPARE;
+  }
+
+  openCompare(): void {
+    if (!this.compareEnabled()) {
+      this.notify("info", `Select ${MIN_COMPARE} to ${MAX_COMPARE} case studies to compare them.`);
+      return;
+    }
+    this.compareIds = [...this.picked];
+    this.view = "compare";
+  }
+
+  closeCompare(): void {
+    this.compareIds = [];
+    this.view = "results";
   }
 
   showTrash(on: boolean): void {

@@ -22,7 +22,7 @@ pub struct FilterSpec {
     pub tags: Vec<String>,
     pub tag_mode: TagMode,
     pub industries: Vec<String>,
-    /// Company keys ([`crate::company`]).
+    /// Lower-cased.
     pub companies: Vec<String>,
     pub year_from: Option<i64>,
     pub year_to: Option<i64>,
@@ -127,29 +127,193 @@ struct TagFilter {
     need_all: Option<usize>,
 }
 
-pub struct SegCollector {
-    seg: SegmentOrdinal,
-    sort: Sort,
-    k: usize,
-    facets: bool,
+impl TagFilter {
+    fn new(f: &FilterSpec, tags: Option<&StrColumn>) -> Option<TagFilter> {
+        (!f.tags.is_empty()).then(|| {
+            let mut wanted = HashMap::new();
+            if let Some(col) = tags {
+                for (i, t) in f.tags.iter().enumerate() {
+                    if let Ok(Some(o)) = col.dictionary().term_ord(t.as_bytes()) {
+                        wanted.insert(o, i);
+                    }
+                }
+            }
+            let distinct: HashSet<&String> = f.tags.iter().collect();
+            TagFilter {
+                wanted,
+                need_all: (f.tag_mode == TagMode::All).then_some(distinct.len()),
+            }
+        })
+    }
+
+    /// Whether a document with these tag ordinals passes.
+    fn matches(&self, ords: &[u64]) -> bool {
+        let mut seen = 0u64; // bit per wanted tag (first 64)
+        let mut any = false;
+        for o in ords {
+            if let Some(&i) = self.wanted.get(o) {
+                any = true;
+                if i < 64 {
+                    seen |= 1 << i;
+                }
+            }
+        }
+        match self.need_all {
+            None => any,
+            Some(n) => self.wanted.len() == n && seen.count_ones() as usize == n,
+        }
+    }
+}
+
+/// The sidebar filters resolved against one segment's columns: what decides whether a
+/// document is a hit. Shared by the search and the trends collectors, so both agree on the
+/// hit set exactly.
+pub struct SegFilter {
     ids: Option<Column<u64>>,
     years: Option<Column<i64>>,
     flags: Option<Column<u64>>,
     flags_required: u64,
     flags_forbidden: u64,
     only_ids: Option<Arc<HashSet<u64>>>,
-    opened: Option<Column<i64>>,
-    tags: Option<StrColumn>,
-    industry: Option<StrColumn>,
-    company: Option<StrColumn>,
+    pub tags: Option<StrColumn>,
+    pub industry: Option<StrColumn>,
     company_key: Option<StrColumn>,
-    title: Option<StrColumn>,
     tag_filter: Option<TagFilter>,
-    tag_any: bool,
     industry_filter: Option<OrdSet>,
     company_filter: Option<OrdSet>,
     year_filter: Option<(i64, i64)>,
-    no_filters: bool,
+    /// No tag, industry, company or year filter (flags and ids may still apply).
+    pub no_filters: bool,
+}
+
+/// Which sidebar filters a document passes (each `true` when that filter is unset), with
+/// the columns' values read on the way.
+pub struct Parts {
+    pub tags: bool,
+    pub industry: bool,
+    pub company: bool,
+    pub year: bool,
+    pub industry_ord: Option<u64>,
+}
+
+impl Parts {
+    pub fn all(&self) -> bool {
+        self.tags && self.industry && self.company && self.year
+    }
+}
+
+impl SegFilter {
+    pub fn new(f: &FilterSpec, reader: &SegmentReader) -> tantivy::Result<SegFilter> {
+        let ff = reader.fast_fields();
+        let tags = ff.str(F_TAGS)?;
+        let industry = ff.str(F_INDUSTRY)?;
+        let company_key = ff.str(F_COMPANY_KEY)?;
+        let flags = if f.flags_required != 0 || f.flags_forbidden != 0 {
+            ff.column_opt::<u64>(F_FLAGS)?
+        } else {
+            None
+        };
+        let tag_filter = TagFilter::new(f, tags.as_ref());
+        let industry_filter =
+            (!f.industries.is_empty()).then(|| OrdSet::new(industry.as_ref(), &f.industries));
+        let company_filter =
+            (!f.companies.is_empty()).then(|| OrdSet::new(company_key.as_ref(), &f.companies));
+        let year_filter = f.has_year().then(|| {
+            (
+                f.year_from.unwrap_or(i64::MIN),
+                f.year_to.unwrap_or(i64::MAX),
+            )
+        });
+        let no_filters = tag_filter.is_none()
+            && industry_filter.is_none()
+            && company_filter.is_none()
+            && year_filter.is_none();
+        Ok(SegFilter {
+            ids: ff.column_opt::<u64>(F_ID)?,
+            years: ff.column_opt::<i64>(F_YEAR)?,
+            flags,
+            flags_required: f.flags_required,
+            flags_forbidden: f.flags_forbidden,
+            only_ids: f.only_ids.clone(),
+            tags,
+            industry,
+            company_key,
+            tag_filter,
+            industry_filter,
+            company_filter,
+            year_filter,
+            no_filters,
+        })
+    }
+
+    /// The flag and id restrictions, which apply to facets too.
+    #[inline]
+    pub fn admits(&self, doc: DocId) -> bool {
+        if self.flags_required != 0 || self.flags_forbidden != 0 {
+            let f = self.flags.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+            if f & self.flags_required != self.flags_required || f & self.flags_forbidden != 0 {
+                return false;
+            }
+        }
+        if let Some(only) = &self.only_ids {
+            let id = self.ids.as_ref().and_then(|c| c.first(doc));
+            if !id.is_some_and(|id| only.contains(&id)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    #[inline]
+    pub fn year(&self, doc: DocId) -> Option<i64> {
+        self.years.as_ref().and_then(|c| c.first(doc))
+    }
+
+    /// Fills `tag_buf` with the document's tag ordinals.
+    #[inline]
+    pub fn read_tags(&self, doc: DocId, tag_buf: &mut Vec<u64>) {
+        tag_buf.clear();
+        if let Some(c) = &self.tags {
+            tag_buf.extend(c.term_ords(doc));
+        }
+    }
+
+    /// The sidebar filters for a document whose tags are in `tag_buf` (see [`Self::read_tags`]).
+    #[inline]
+    pub fn parts(&self, doc: DocId, tag_buf: &[u64], year: Option<i64>) -> Parts {
+        let industry_ord = first_ord(&self.industry, doc);
+        Parts {
+            tags: self
+                .tag_filter
+                .as_ref()
+                .is_none_or(|tf| tf.matches(tag_buf)),
+            industry: match &self.industry_filter {
+                None => true,
+                Some(s) => industry_ord.is_some_and(|o| s.contains(o)),
+            },
+            company: match &self.company_filter {
+                None => true,
+                Some(s) => first_ord(&self.company_key, doc).is_some_and(|o| s.contains(o)),
+            },
+            year: match self.year_filter {
+                None => true,
+                Some((lo, hi)) => year.is_some_and(|v| v >= lo && v <= hi),
+            },
+            industry_ord,
+        }
+    }
+}
+
+pub struct SegCollector {
+    seg: SegmentOrdinal,
+    sort: Sort,
+    k: usize,
+    facets: bool,
+    filter: SegFilter,
+    opened: Option<Column<i64>>,
+    company: Option<StrColumn>,
+    title: Option<StrColumn>,
+    tag_any: bool,
     tag_counts: Vec<u32>,
     industry_counts: Vec<u32>,
     company_counts: Vec<u32>,
@@ -170,20 +334,10 @@ impl Collector for SearchCollector<'_> {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegCollector> {
         let ff = reader.fast_fields();
-        let f = self.filters;
-        let tags = ff.str(F_TAGS)?;
-        let industry = ff.str(F_INDUSTRY)?;
+        let filter = SegFilter::new(self.filters, reader)?;
         let company = ff.str(F_COMPANY_FACET)?;
-        let company_key = ff.str(F_COMPANY_KEY)?;
         let title = if self.sort == Sort::Title {
             ff.str(F_TITLE_KEY)?
-        } else {
-            None
-        };
-        let years = ff.column_opt::<i64>(F_YEAR)?;
-        let ids = ff.column_opt::<u64>(F_ID)?;
-        let flags = if f.flags_required != 0 || f.flags_forbidden != 0 {
-            ff.column_opt::<u64>(F_FLAGS)?
         } else {
             None
         };
@@ -192,43 +346,14 @@ impl Collector for SearchCollector<'_> {
         } else {
             None
         };
-        let tag_filter = (!f.tags.is_empty()).then(|| {
-            let mut wanted = HashMap::new();
-            if let Some(col) = &tags {
-                for (i, t) in f.tags.iter().enumerate() {
-                    if let Ok(Some(o)) = col.dictionary().term_ord(t.as_bytes()) {
-                        wanted.insert(o, i);
-                    }
-                }
-            }
-            let distinct: std::collections::HashSet<&String> = f.tags.iter().collect();
-            TagFilter {
-                wanted,
-                need_all: (f.tag_mode == TagMode::All).then_some(distinct.len()),
-            }
-        });
-        let industry_filter =
-            (!f.industries.is_empty()).then(|| OrdSet::new(industry.as_ref(), &f.industries));
-        let company_filter =
-            (!f.companies.is_empty()).then(|| OrdSet::new(company_key.as_ref(), &f.companies));
-        let year_filter = f.has_year().then(|| {
-            (
-                f.year_from.unwrap_or(i64::MIN),
-                f.year_to.unwrap_or(i64::MAX),
-            )
-        });
-        let no_filters = tag_filter.is_none()
-            && industry_filter.is_none()
-            && company_filter.is_none()
-            && year_filter.is_none();
-        let n_terms = |c: &Option<StrColumn>| {
+        let n_terms = |c: Option<&StrColumn>| {
             if self.facets {
-                c.as_ref().map_or(0, |c| c.num_terms())
+                c.map_or(0, |c| c.num_terms())
             } else {
                 0
             }
         };
-        let (year_min, year_len) = match &years {
+        let (year_min, year_len) = match &filter.years {
             Some(c) if self.facets => {
                 let (lo, hi) = (c.min_value(), c.max_value());
                 let span = hi.saturating_sub(lo);
@@ -245,29 +370,16 @@ impl Collector for SearchCollector<'_> {
             sort: self.sort,
             k: self.k,
             facets: self.facets,
-            tag_counts: vec![0; n_terms(&tags)],
-            industry_counts: vec![0; n_terms(&industry)],
-            company_counts: vec![0; n_terms(&company)],
+            tag_counts: vec![0; n_terms(filter.tags.as_ref())],
+            industry_counts: vec![0; n_terms(filter.industry.as_ref())],
+            company_counts: vec![0; n_terms(company.as_ref())],
             year_min,
             year_counts: vec![0; year_len],
-            ids,
-            years,
-            flags,
-            flags_required: f.flags_required,
-            flags_forbidden: f.flags_forbidden,
-            only_ids: f.only_ids.clone(),
             opened,
-            tags,
-            industry,
             company,
-            company_key,
             title,
-            tag_any: f.tag_mode == TagMode::Any,
-            tag_filter,
-            industry_filter,
-            company_filter,
-            year_filter,
-            no_filters,
+            tag_any: self.filters.tag_mode == TagMode::Any,
+            filter,
             tag_buf: Vec::new(),
             total: 0,
             heap: BinaryHeap::new(),
@@ -304,7 +416,7 @@ fn merge_map<K: std::hash::Hash + Eq>(into: &mut HashMap<K, u64>, from: HashMap<
     }
 }
 
-fn first_ord(col: &Option<StrColumn>, doc: DocId) -> Option<u64> {
+pub fn first_ord(col: &Option<StrColumn>, doc: DocId) -> Option<u64> {
     col.as_ref().and_then(|c| c.ords().first(doc))
 }
 
@@ -312,6 +424,7 @@ impl SegCollector {
     #[inline]
     fn key(&self, doc: DocId, score: Score, year: Option<i64>) -> (u64, u64) {
         let id = self
+            .filter
             .ids
             .as_ref()
             .and_then(|c| c.first(doc))
@@ -361,31 +474,22 @@ impl SegmentCollector for SegCollector {
     type Fruit = Fruit;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if self.flags_required != 0 || self.flags_forbidden != 0 {
-            let f = self.flags.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-            if f & self.flags_required != self.flags_required || f & self.flags_forbidden != 0 {
-                return;
-            }
+        if !self.filter.admits(doc) {
+            return;
         }
-        if let Some(only) = &self.only_ids {
-            let id = self.ids.as_ref().and_then(|c| c.first(doc));
-            if !id.is_some_and(|id| only.contains(&id)) {
-                return;
-            }
-        }
-        let year = self.years.as_ref().and_then(|c| c.first(doc));
-        if self.no_filters {
+        let year = self.filter.year(doc);
+        if self.filter.no_filters {
             self.total += 1;
             self.push(doc, score, year);
             if self.facets {
-                if let Some(c) = &self.tags {
+                if let Some(c) = &self.filter.tags {
                     for o in c.term_ords(doc) {
                         if let Some(n) = self.tag_counts.get_mut(o as usize) {
                             *n += 1;
                         }
                     }
                 }
-                if let Some(o) = first_ord(&self.industry, doc) {
+                if let Some(o) = first_ord(&self.filter.industry, doc) {
                     if let Some(n) = self.industry_counts.get_mut(o as usize) {
                         *n += 1;
                     }
@@ -399,73 +503,44 @@ impl SegmentCollector for SegCollector {
             }
             return;
         }
-        self.tag_buf.clear();
-        if let Some(c) = &self.tags {
-            self.tag_buf.extend(c.term_ords(doc));
-        }
-        let t = match &self.tag_filter {
-            None => true,
-            Some(tf) => {
-                let mut seen = 0u64; // bit per wanted tag (first 64)
-                let mut any = false;
-                for o in &self.tag_buf {
-                    if let Some(&i) = tf.wanted.get(o) {
-                        any = true;
-                        if i < 64 {
-                            seen |= 1 << i;
-                        }
-                    }
-                }
-                match tf.need_all {
-                    None => any,
-                    Some(n) => tf.wanted.len() == n && seen.count_ones() as usize == n,
-                }
-            }
-        };
-        let ind_ord = first_ord(&self.industry, doc);
-        let i = match &self.industry_filter {
-            None => true,
-            Some(s) => ind_ord.is_some_and(|o| s.contains(o)),
-        };
-        let c = match &self.company_filter {
-            None => true,
-            Some(s) => first_ord(&self.company_key, doc).is_some_and(|o| s.contains(o)),
-        };
-        let y = match self.year_filter {
-            None => true,
-            Some((lo, hi)) => year.is_some_and(|v| v >= lo && v <= hi),
-        };
-        let hit = t && i && c && y;
+        let mut tag_buf = std::mem::take(&mut self.tag_buf);
+        self.filter.read_tags(doc, &mut tag_buf);
+        let p = self.filter.parts(doc, &tag_buf, year);
+        let (t, i, c, y) = (p.tags, p.industry, p.company, p.year);
+        let hit = p.all();
         if hit {
             self.total += 1;
             self.push(doc, score, year);
         }
-        if !self.facets {
-            return;
-        }
-        // Tags all-of narrows (counts among hits); any-of is disjunctive.
-        if (self.tag_any && i && c && y) || hit {
-            for o in &self.tag_buf {
-                if let Some(n) = self.tag_counts.get_mut(*o as usize) {
+        if self.facets {
+            // Tags all-of narrows (counts among hits); any-of is disjunctive.
+            if (self.tag_any && i && c && y) || hit {
+                for o in &tag_buf {
+                    if let Some(n) = self.tag_counts.get_mut(*o as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+            if t && c && y {
+                if let Some(n) = p
+                    .industry_ord
+                    .and_then(|o| self.industry_counts.get_mut(o as usize))
+                {
                     *n += 1;
                 }
             }
-        }
-        if t && c && y {
-            if let Some(n) = ind_ord.and_then(|o| self.industry_counts.get_mut(o as usize)) {
-                *n += 1;
-            }
-        }
-        if t && i && y {
-            if let Some(o) = first_ord(&self.company, doc) {
-                if let Some(n) = self.company_counts.get_mut(o as usize) {
-                    *n += 1;
+            if t && i && y {
+                if let Some(o) = first_ord(&self.company, doc) {
+                    if let Some(n) = self.company_counts.get_mut(o as usize) {
+                        *n += 1;
+                    }
                 }
             }
+            if t && i && c {
+                self.count_year(year);
+            }
         }
-        if t && i && c {
-            self.count_year(year);
-        }
+        self.tag_buf = tag_buf;
     }
 
     fn harvest(self) -> Fruit {
@@ -492,8 +567,8 @@ impl SegmentCollector for SegCollector {
         }
         let mut facets = FacetFruit::default();
         if self.facets {
-            facets.tags = resolve(&self.tags, &self.tag_counts);
-            facets.industry = resolve(&self.industry, &self.industry_counts);
+            facets.tags = resolve(&self.filter.tags, &self.tag_counts);
+            facets.industry = resolve(&self.filter.industry, &self.industry_counts);
             facets.company = resolve(&self.company, &self.company_counts);
             for (i, &n) in self.year_counts.iter().enumerate() {
                 if n > 0 {
@@ -509,7 +584,7 @@ impl SegmentCollector for SegCollector {
     }
 }
 
-fn resolve(col: &Option<StrColumn>, counts: &[u32]) -> HashMap<String, u64> {
+pub fn resolve(col: &Option<StrColumn>, counts: &[u32]) -> HashMap<String, u64> {
     let Some(col) = col else {
         return HashMap::new();
     };

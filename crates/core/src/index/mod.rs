@@ -25,10 +25,12 @@ pub mod plan;
 pub mod query;
 pub mod schema;
 pub mod snippet;
+pub mod trends;
 
 use crate::error::{Error, Result};
 use crate::model::{
     CaseStudyId, Facets, FieldMatch, MatchField, SearchHit, SearchRequest, SearchResponse, Sort,
+    Trends, TrendsRequest,
 };
 use collect::{FilterSpec, SearchCollector};
 use schema::{analyzer, build_schema, to_document, Fields, SCHEMA_VERSION, TEXT_TOKENIZER};
@@ -323,6 +325,43 @@ impl SearchIndex {
             facets,
             corrected_query,
         })
+    }
+
+    /// Counts per year and per tag (or industry) over the hits of `req`'s query and filters
+    /// (see [`trends`]), among `only` when given. The typo fallback is the search's: when
+    /// the query finds fewer than [`FEW_HITS`], a corrected query that finds more is counted.
+    pub fn trends(&self, req: &TrendsRequest, only: Option<HashSet<u64>>) -> Result<Trends> {
+        let searcher = self.reader.searcher();
+        let mut an = self.analyzer.clone();
+        let as_search = SearchRequest {
+            query: req.query.clone(),
+            filters: req.filters.clone(),
+            ..SearchRequest::default()
+        };
+        let mut spec = filter_spec(&as_search);
+        spec.only_ids = only.map(Arc::new);
+        let count = |pq: &query::ParsedQuery| -> Result<trends::TrendsFruit> {
+            let plan = plan::build(&searcher, &self.fields, pq);
+            let collector = trends::TrendsCollector {
+                filters: &spec,
+                dimension: req.dimension,
+            };
+            searcher.search(&*plan.query, &collector).map_err(idx_err)
+        };
+        let pq = query::parse(&req.query, &mut an);
+        let mut fruit = count(&pq)?;
+        let mut corrected_query = None;
+        if fruit.total < FEW_HITS && !pq.groups.is_empty() {
+            let q = query::truncate(&req.query);
+            if let Some(corrected) = plan::correct(&searcher, &self.fields, &pq, q) {
+                let fruit2 = count(&query::parse(&corrected, &mut an))?;
+                if fruit2.total > fruit.total {
+                    fruit = fruit2;
+                    corrected_query = Some(corrected.trim().to_string());
+                }
+            }
+        }
+        Ok(trends::assemble(req, &spec, fruit, corrected_query))
     }
 
     fn run(

@@ -16,6 +16,9 @@ import type { ExportFormat } from "../../../src/lib/bindings/ExportFormat";
 import type { ExportOutcome } from "../../../src/lib/bindings/ExportOutcome";
 import type { TrashedCaseStudy } from "../../../src/lib/bindings/TrashedCaseStudy";
 import type { WatchedFolder } from "../../../src/lib/bindings/WatchedFolder";
+import type { Taxonomy } from "../../../src/lib/bindings/Taxonomy";
+import type { Trends } from "../../../src/lib/bindings/Trends";
+import type { TrendsRequest } from "../../../src/lib/bindings/TrendsRequest";
 
 type Call = { cmd: string; args: unknown };
 type Failure = { code: string; message: string };
@@ -49,6 +52,98 @@ interface MockControl {
   emit(event: string, payload: unknown): Promise<void>;
   useBulk(n: number): void;
   clear(): void;
+}
+
+const TAXONOMY: Taxonomy = {
+  groups: [
+    {
+      group: "use_case",
+      name: "Use cases",
+      tags: [
+        { slug: "customer-support", name: "Customer support" },
+        { slug: "code-generation", name: "Code generation" },
+        { slug: "document-processing", name: "Document processing" },
+        { slug: "search", name: "Search" },
+      ],
+    },
+    {
+      group: "technique",
+      name: "Techniques",
+      tags: [
+        { slug: "rag", name: "RAG" },
+        { slug: "fine-tuning", name: "Fine-tuning" },
+        { slug: "agents", name: "Agents" },
+        { slug: "embeddings", name: "Embeddings" },
+        { slug: "evaluation", name: "Evaluation" },
+        { slug: "guardrails", name: "Guardrails" },
+      ],
+    },
+    { group: "tool", name: "Tools", tags: [{ slug: "pytorch", name: "PyTorch" }] },
+    {
+      group: "provider",
+      name: "Providers",
+      tags: [
+        { slug: "openai", name: "OpenAI" },
+        { slug: "anthropic", name: "Anthropic" },
+      ],
+    },
+  ],
+  industries: [
+    { slug: "tech", name: "Technology" },
+    { slug: "e-commerce", name: "E-commerce" },
+  ],
+};
+
+/** The core's trends, computed naively over the mock's own search. */
+function trends(docs: Doc[], req: TrendsRequest): Trends {
+  const found = search(docs, {
+    query: req.query,
+    filters: req.filters,
+    sort: "relevance",
+    page: { offset: 0, limit: 1e9 },
+  });
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const hits = found.hits.map((h) => byId.get(h.id)!).filter(Boolean);
+  const keysOf = (d: Doc) => (req.dimension === "industries" ? (d.industry ? [d.industry] : []) : allTags(d));
+  const dated = hits.filter((d) => d.year !== null);
+  const ys = dated.map((d) => d.year!);
+  const years: number[] = [];
+  if (ys.length) for (let y = Math.min(...ys); y <= Math.max(...ys); y++) years.push(y);
+  const totals = years.map((y) => dated.filter((d) => d.year === y).length);
+  const keyTotals = new Map<string, number>();
+  for (const d of hits) for (const k of keysOf(d)) keyTotals.set(k, (keyTotals.get(k) ?? 0) + 1);
+  const groupOf = new Map(TAXONOMY.groups.flatMap((g) => g.tags.map((t) => [t.slug, g.group] as const)));
+  const forced = req.dimension === "tags" && req.filters.tag_mode === "all" ? req.filters.tags : [];
+  const keys =
+    req.series && req.series.length
+      ? req.series
+      : [...keyTotals.entries()]
+          .filter(([k]) => !forced.includes(k))
+          .filter(([k]) => req.dimension !== "tags" || !req.tag_group || groupOf.get(k) === req.tag_group)
+          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+          .slice(0, req.top_n)
+          .map(([k]) => k);
+  const names = new Map(
+    [...TAXONOMY.groups.flatMap((g) => g.tags), ...TAXONOMY.industries].map((t) => [t.slug, t.name] as const),
+  );
+  return {
+    years,
+    totals_per_year: totals,
+    series: keys.map((key) => {
+      const counts = years.map((y) => dated.filter((d) => d.year === y && keysOf(d).includes(key)).length);
+      return {
+        key,
+        label: names.get(key) ?? key,
+        counts,
+        share: counts.map((n, i) => (totals[i] ? n / totals[i] : 0)),
+        total: keyTotals.get(key) ?? 0,
+      };
+    }),
+    undated: hits.length - dated.length,
+    total: hits.length,
+    dimension: req.dimension,
+    corrected_query: null,
+  };
 }
 
 declare global {
@@ -377,45 +472,9 @@ function install() {
           };
         }
         case "get_taxonomy":
-          return {
-            groups: [
-              {
-                group: "use_case",
-                name: "Use cases",
-                tags: [
-                  { slug: "customer-support", name: "Customer support" },
-                  { slug: "code-generation", name: "Code generation" },
-                  { slug: "document-processing", name: "Document processing" },
-                  { slug: "search", name: "Search" },
-                ],
-              },
-              {
-                group: "technique",
-                name: "Techniques",
-                tags: [
-                  { slug: "rag", name: "RAG" },
-                  { slug: "fine-tuning", name: "Fine-tuning" },
-                  { slug: "agents", name: "Agents" },
-                  { slug: "embeddings", name: "Embeddings" },
-                  { slug: "evaluation", name: "Evaluation" },
-                  { slug: "guardrails", name: "Guardrails" },
-                ],
-              },
-              { group: "tool", name: "Tools", tags: [{ slug: "pytorch", name: "PyTorch" }] },
-              {
-                group: "provider",
-                name: "Providers",
-                tags: [
-                  { slug: "openai", name: "OpenAI" },
-                  { slug: "anthropic", name: "Anthropic" },
-                ],
-              },
-            ],
-            industries: [
-              { slug: "tech", name: "Technology" },
-              { slug: "e-commerce", name: "E-commerce" },
-            ],
-          };
+          return TAXONOMY;
+        case "trends":
+          return trends(control.docs, args.request as TrendsRequest);
         case "load_ui_state":
           return (
             control.uiState ?? {
