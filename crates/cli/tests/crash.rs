@@ -78,7 +78,11 @@ fn generate(dir: &Path, n: usize) {
                 2020 + base % 6,
                 body.join(" "),
                 // The copy says one word more: another source of the same case study.
-                if base == i { String::new() } else { format!(" copy{i}") }
+                if base == i {
+                    String::new()
+                } else {
+                    format!(" copy{i}")
+                }
             ),
         )
         .unwrap();
@@ -123,8 +127,7 @@ impl Reference {
     fn build(paths: &[PathBuf], dir: &Path) -> (Reference, Duration) {
         let lib = open(dir);
         let t0 = Instant::now();
-        lib.import(paths, &|_| {}, &AtomicBool::new(false))
-            .unwrap();
+        lib.import(paths, &|_| {}, &AtomicBool::new(false)).unwrap();
         let took = t0.elapsed();
         let cases: Vec<(Vec<String>, String)> = by_sources(&lib).into_iter().collect();
         let mut case_of = HashMap::new();
@@ -269,10 +272,7 @@ fn check_reopened(lib: &Library, figures: &mut Figures) {
     let report = lib.check(false).unwrap();
     assert_eq!(report.remaining, 0, "after a kill: {report:#?}");
     let list = lib.list().unwrap();
-    let total = lib
-        .search(&SearchRequest::default())
-        .unwrap()
-        .total;
+    let total = lib.search(&SearchRequest::default()).unwrap().total;
     assert_eq!(total, list.len() as u64, "search and SQLite disagree");
     for cs in &list {
         assert!(!cs.sources.is_empty(), "{} has no source", cs.id);
@@ -384,8 +384,7 @@ fn check_writes(lib: &Library, acked: &mut Acked, lines: &[String], run: &str) {
         let text = notes_now
             .get(id)
             .unwrap_or_else(|| panic!("note of {id} lost"));
-        let (found, found_run) =
-            seq_of(text).unwrap_or_else(|| panic!("unexpected note {text:?}"));
+        let (found, found_run) = seq_of(text).unwrap_or_else(|| panic!("unexpected note {text:?}"));
         assert!(
             found_run == run && (found == *seq || Some(found) > acked.last_seq),
             "note of {id}: found {text:?}, acknowledged seq {seq} of run {run}"
@@ -481,7 +480,10 @@ fn killed_at_random_points_the_library_loses_nothing() {
                 let now = by_sources(&lib);
                 let clean: BTreeMap<Vec<String>, String> =
                     reference.cases.iter().cloned().collect();
-                assert!(now == clean, "a completed import differs from the clean one");
+                assert!(
+                    now == clean,
+                    "a completed import differs from the clean one"
+                );
                 break;
             }
             if f.kills >= kills {

@@ -149,10 +149,9 @@ impl Library {
             }
         }
         // Anything SQLite's own foreign key check sees that the list above missed.
-        let fk: i64 =
-            conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-                r.get(0)
-            })?;
+        let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })?;
         let listed: i64 = found
             .iter()
             .filter(|f| f.key.starts_with("dangling:"))
