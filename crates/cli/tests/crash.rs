@@ -456,9 +456,10 @@ fn killed_at_random_points_the_library_loses_nothing() {
             check_reopened(&lib, &mut f);
             let current = lines
                 .iter()
+                .rev()
                 .filter_map(|l| serde_json::from_str::<Value>(l).ok())
                 .filter_map(|v| v["current"].as_str().map(str::to_string))
-                .last();
+                .next();
             if let Some(current) = current {
                 let now: Vec<String> = reference
                     .committed_up_to(&current)
