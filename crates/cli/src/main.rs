@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
 mod organise;
+mod stress;
 mod watch;
 use organise::{CollectionCmd, ExportArgs, HighlightCmd, NoteCmd, SavedSearchCmd, TagCmd};
 
@@ -42,6 +43,28 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// After each batch is committed, print `{"done": N, "current": PATH}` on a line of
+        /// its own: the first N files scanned are stored (the crash tests read it).
+        #[arg(long, hide = true)]
+        progress_lines: bool,
+    },
+    /// Verify the library (database, rows, search index against the database) and, with
+    /// --repair, fix what can be fixed. Exit status 6 when problems remain.
+    Check {
+        #[arg(long)]
+        repair: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Annotation writes in a loop (highlights, notes, user tags on random case studies),
+    /// printing one JSON line after each is committed, until COUNT writes or killed. For
+    /// the crash tests.
+    #[command(hide = true)]
+    StressWrites {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = u64::MAX)]
+        count: u64,
     },
     /// List every case study.
     List {
@@ -302,10 +325,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("casebook: {e:#}");
-            // 3: no such thing; 4: ambiguous (e.g. a quote found several times); 1: the rest.
+            // 3: no such thing; 4: ambiguous (e.g. a quote found several times); 5: the
+            // library is in use by another process; 1: the rest.
             match e.downcast_ref::<casebook_core::Error>() {
                 Some(casebook_core::Error::NotFound(_)) => ExitCode::from(3),
                 Some(casebook_core::Error::Ambiguous { .. }) => ExitCode::from(4),
+                Some(casebook_core::Error::InUse(_)) => ExitCode::from(5),
                 _ => ExitCode::from(1),
             }
         }
@@ -339,8 +364,12 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let library = open(&cli)?;
     match cli.command {
-        Command::Import { paths, json } => {
-            let report = import(&library, &paths, json)?;
+        Command::Import {
+            paths,
+            json,
+            progress_lines,
+        } => {
+            let report = import(&library, &paths, json, progress_lines)?;
             if json {
                 print_json(&report)?;
             } else {
@@ -440,6 +469,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Trends(args) => trends(&library, &args)?,
+        Command::Check { repair, json } => {
+            let report = library.check(repair)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_check(&report);
+            }
+            return Ok(if report.remaining == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(6)
+            });
+        }
+        Command::StressWrites { seed, count } => stress::write_loop(&library, seed, count)?,
         Command::Reindex => {
             let n = library.reindex()?;
             println!("reindexed {n} case studies");
@@ -481,7 +524,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(library: &Library, paths: &[PathBuf], json: bool) -> Result<ImportReport> {
+fn print_check(r: &casebook_core::CheckReport) {
+    if let Some(notice) = &r.opened_with {
+        println!("on opening: {notice}");
+    }
+    for p in &r.problems {
+        let state = if p.fixed { "fixed" } else { "PROBLEM" };
+        println!("{state}: {}", p.found);
+        if let Some(a) = &p.action {
+            println!("  done: {a}");
+        }
+    }
+    println!(
+        "{} case studies, {} indexed, generation {} (index {}), {} queued",
+        r.case_studies, r.indexed, r.database_generation, r.index_generation, r.queued
+    );
+    match (r.problems.len(), r.remaining) {
+        (0, _) => println!("the library is consistent"),
+        (n, 0) => println!("{n} problems found, all fixed"),
+        (_, m) if r.repair => println!("{m} problems remain"),
+        (_, m) => println!("{m} problems: run `casebook check --repair` to fix what can be"),
+    }
+}
+
+fn import(
+    library: &Library,
+    paths: &[PathBuf],
+    json: bool,
+    progress_lines: bool,
+) -> Result<ImportReport> {
     let bar = if std::io::stderr().is_terminal() && !json {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -493,6 +564,11 @@ fn import(library: &Library, paths: &[PathBuf], json: bool) -> Result<ImportRepo
         None
     };
     let progress = |p: &casebook_core::ImportProgress| {
+        if progress_lines {
+            // Best effort: a closed stdout must not stop the import.
+            let line = serde_json::json!({"done": p.done, "current": p.current});
+            let _ = writeln!(std::io::stdout().lock(), "{line}");
+        }
         if let Some(bar) = &bar {
             bar.set_length(p.total as u64);
             bar.set_position(p.done as u64);

@@ -105,12 +105,12 @@ fn run(library: &Library, poll_seconds: u64, debounce_ms: u64, json: bool) -> Re
         let _ = tx.send(paths);
     })
     .context("cannot watch the folders")?;
-    show(&import(library, &folders, json)?)?;
+    show(&import(library, &folders, json, false)?)?;
     if !json {
         eprintln!("watching {} folder(s); Ctrl-C to stop", folders.len());
     }
     for paths in rx {
-        show(&import(library, &paths, json)?)?;
+        show(&import(library, &paths, json, false)?)?;
     }
     Ok(())
 }

@@ -809,3 +809,91 @@ fn trends_speak_json_and_agree_with_search() {
         "{text}"
     );
 }
+
+#[test]
+fn check_finds_a_disagreeing_index_and_repair_fixes_it() {
+    let lib = tempfile::tempdir().unwrap();
+    let lib = lib.path();
+    let clean = casebook(lib, &["check", "--json"]);
+    let report = json(&clean);
+    assert_eq!(report["remaining"], 0);
+    assert_eq!(report["problems"], Value::Array(vec![]));
+    assert_eq!(report["case_studies"], 4);
+    assert_eq!(report["indexed"], 4);
+    // Behind the library's back: one document swapped for one of a case study that does
+    // not exist (same count, same stamp: opening does not notice).
+    let generation = report["database_generation"].as_u64().unwrap();
+    {
+        let (index, _) = casebook_core::index::SearchIndex::open(&lib.join("index")).unwrap();
+        index.delete(&[1]).unwrap();
+        index
+            .upsert(vec![casebook_core::index::IndexDoc {
+                id: 4242,
+                slug: "ghost".into(),
+                title: "Ghost".into(),
+                body_text: "nobody".into(),
+                ..Default::default()
+            }])
+            .unwrap();
+        index.commit(generation).unwrap();
+    }
+    let found = casebook(lib, &["check", "--json"]);
+    assert_eq!(found.status.code(), Some(6));
+    let report: Value = serde_json::from_slice(&found.stdout).unwrap();
+    assert_eq!(report["remaining"], 2);
+    assert_eq!(report["problems"][0]["area"], "index");
+    assert_eq!(report["problems"][0]["fixed"], false);
+    let human = casebook(lib, &["check"]);
+    assert_eq!(human.status.code(), Some(6));
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("casebook check --repair"), "{text}");
+
+    let repaired = casebook(lib, &["check", "--repair", "--json"]);
+    let report = json(&repaired);
+    assert_eq!(report["remaining"], 0);
+    for p in report["problems"].as_array().unwrap() {
+        assert_eq!(p["fixed"], true);
+        assert!(p["action"].as_str().unwrap().contains("rebuilt"), "{p}");
+    }
+    let again = json(&casebook(lib, &["check", "--json"]));
+    assert_eq!(again["problems"], Value::Array(vec![]));
+}
+
+#[test]
+fn a_second_process_on_an_open_library_is_told_it_is_in_use() {
+    let lib = tempfile::tempdir().unwrap();
+    let lib = lib.path();
+    json(&casebook(lib, &["stats", "--json"]));
+    // A writer that holds the library open.
+    let mut writer = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .arg("--library")
+        .arg(lib)
+        .args(["stress-writes", "--seed", "7"])
+        .env_remove("CASEBOOK_LIBRARY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(writer.stdout.as_mut().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.contains("\"seq\":0"), "{first}");
+    for args in [&["list"][..], &["note", "set", "1", "x"], &["check"]] {
+        let out = casebook(lib, args);
+        assert_eq!(out.status.code(), Some(5), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("is in use by another Casebook process"),
+            "{args:?}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    // Nothing was harmed: the library opens and checks clean.
+    let report = json(&casebook(lib, &["check", "--json"]));
+    assert_eq!(report["remaining"], 0, "{report}");
+}

@@ -23,7 +23,7 @@ pub enum Error {
     #[error("this library was written by a newer version of Casebook (schema version {found}; this version reads up to {supported}); it was left untouched")]
     NewerSchema { found: i64, supported: i64 },
     /// Another process holds the library open for writing.
-    #[error("the library at {0} is in use by another Casebook process")]
+    #[error("the library at {0} is in use by another Casebook process (the desktop app or a casebook command); close it and try again")]
     InUse(PathBuf),
     /// No case study has that id or slug.
     #[error("no case study '{0}'")]

@@ -18,6 +18,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 mod backup;
+mod check;
 mod export;
 mod organise;
 mod watched;
@@ -55,6 +56,11 @@ const BATCH_FILES: usize = 256;
 const INDEX_COMMIT_INTERVAL: Duration = Duration::from_secs(2);
 const DATABASE_FILE: &str = "casebook.sqlite3";
 const INDEX_DIR: &str = "index";
+/// Held (an exclusive OS file lock) while a `Library` is open: a second process, the desktop
+/// app or the CLI, is refused with [`Error::InUse`] before it reads or writes anything. The
+/// OS releases the lock when the process ends, however it ends, so a crash leaves no stale
+/// lock behind.
+pub const LOCK_FILE: &str = "casebook.lock";
 
 /// The per-user library folder the CLI and the desktop app use when none is named.
 pub fn default_library_dir() -> Option<PathBuf> {
@@ -88,6 +94,8 @@ pub struct Library {
     import_lock: Mutex<()>,
     /// What opening found and did about the index, e.g. that it was rebuilt.
     index_notice: Option<String>,
+    /// The library lock ([`LOCK_FILE`]), released on drop.
+    _lock: std::fs::File,
 }
 
 /// A batch of files prepared in parallel: the prepared sources (or failures), how many files
@@ -124,6 +132,7 @@ impl Library {
 
     pub fn open_with(dir: &Path, options: &OpenOptions) -> Result<Library> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock_file = take_library_lock(dir)?;
         let db_path = dir.join(DATABASE_FILE);
         let (writer, created) = store::open_database(&db_path)?;
         let (reader, _) = store::open_database(&db_path)?;
@@ -135,6 +144,7 @@ impl Library {
             index,
             import_lock: Mutex::new(()),
             index_notice: None,
+            _lock: lock_file,
         };
         library.refresh_companies_if_stale()?;
         library.index_notice = library.sync_index(state)?;
@@ -243,6 +253,13 @@ impl Library {
     fn flush_index_queue(&self, conn: &Connection) -> Result<()> {
         let ids = store::index_queue(conn)?;
         if ids.is_empty() {
+            // A write that changed nothing the index shows (a collection, a saved search)
+            // still moved the generation: stamp the index with it, else the next open would
+            // find the index behind and rebuild it for nothing.
+            let generation = store::generation(conn)?;
+            if self.index.generation() != generation {
+                self.index.commit(generation)?;
+            }
             return Ok(());
         }
         let mut docs = Vec::with_capacity(ids.len());
@@ -688,6 +705,22 @@ impl Library {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+/// Takes the library lock, or fails with [`Error::InUse`] when another process holds it.
+fn take_library_lock(dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::InUse(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
     }
 }
 

@@ -828,3 +828,60 @@ pub struct Trends {
     /// one found (almost) nothing.
     pub corrected_query: Option<String>,
 }
+
+/// What `Library::check` looked at: one area per kind of problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CheckArea {
+    /// SQLite's own integrity check of the database file.
+    Database,
+    /// Rows that point at rows that do not exist, or case studies without a source.
+    Rows,
+    /// The search index against SQLite: documents, ids, contents, generation stamp.
+    Index,
+    /// Case studies queued for indexing but not yet indexed.
+    Queue,
+}
+
+/// One thing `Library::check` found wrong, and what was done about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckProblem {
+    pub area: CheckArea,
+    /// What was found, for people.
+    pub found: String,
+    /// What the repair did (`None` when nothing was done: not asked, or nothing possible).
+    pub action: Option<String>,
+    /// The problem is gone (verified after the repair).
+    pub fixed: bool,
+}
+
+/// The result of `Library::check` (`casebook check`, the "Check library" menu item).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckReport {
+    /// Repairs were asked for.
+    pub repair: bool,
+    /// Everything found, each with what was done.
+    pub problems: Vec<CheckProblem>,
+    /// Problems not fixed: zero means the library is consistent.
+    pub remaining: u32,
+    /// What opening the library found and did before the check (e.g. that the search index
+    /// was rebuilt, and why); `None` when opening found it in step.
+    pub opened_with: Option<String>,
+    /// Case studies not in the trash (each must be indexed exactly once), after repairs.
+    #[ts(type = "number")]
+    pub case_studies: u64,
+    /// Documents in the search index, after repairs.
+    #[ts(type = "number")]
+    pub indexed: u64,
+    /// The database's generation stamp and the index's (equal when in step), after repairs.
+    #[ts(type = "number")]
+    pub database_generation: u64,
+    #[ts(type = "number")]
+    pub index_generation: u64,
+    /// Case studies waiting to be indexed, after repairs.
+    #[ts(type = "number")]
+    pub queued: u64,
+}

@@ -214,6 +214,51 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Every live document: its id and [`doc_digest`] of what it holds (read from the stored
+    /// fields and the flags column). For `Library::check`: reads the whole store.
+    pub fn stored_digests(&self) -> Result<Vec<(CaseStudyId, blake3::Hash)>> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            let flags = seg
+                .fast_fields()
+                .column_opt::<u64>(schema::F_FLAGS)
+                .map_err(idx_err)?;
+            for doc in seg.doc_ids_alive() {
+                let d: TantivyDocument = searcher
+                    .doc(tantivy::DocAddress::new(ord as u32, doc))
+                    .map_err(idx_err)?;
+                let text = |field| {
+                    d.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                let Some(id) = d.get_first(f.id).and_then(|v| v.as_u64()) else {
+                    // A document without an id cannot be matched to a case study: reported
+                    // as id 0, which no case study has.
+                    out.push((0, blake3::hash(b"")));
+                    continue;
+                };
+                let flags = flags.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                let held = IndexDoc {
+                    id: id as CaseStudyId,
+                    slug: text(f.slug),
+                    title: text(f.title),
+                    body_text: text(f.body),
+                    annotations: text(f.annotations),
+                    annotated: flags & schema::FLAG_ANNOTATED != 0,
+                    starred: flags & schema::FLAG_STARRED != 0,
+                    read: flags & schema::FLAG_READ != 0,
+                    ..Default::default()
+                };
+                out.push((held.id, doc_digest(&held)));
+            }
+        }
+        Ok(out)
+    }
+
     /// The folder the index lives in.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -448,6 +493,25 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+/// A hash of what the index shows of a case study (slug, title, plain text, annotation text,
+/// flags): equal for an index document and the [`IndexDoc`] SQLite gives when the document
+/// is up to date.
+pub fn doc_digest(d: &IndexDoc) -> blake3::Hash {
+    // An index document has no annotations field when they are blank.
+    let notes = if d.annotations.trim().is_empty() {
+        ""
+    } else {
+        d.annotations.as_str()
+    };
+    let mut h = blake3::Hasher::new();
+    for part in [d.slug.as_str(), &d.title, &d.body_text, notes] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update(&[u8::from(d.annotated), u8::from(d.starred), u8::from(d.read)]);
+    h.finalize()
 }
 
 struct Run {

@@ -148,8 +148,11 @@ impl Library {
         if store::companies_stale(&conn)? {
             store::refresh_companies(&conn)?;
         }
-        // Make sure the index is rebuilt even if the backup's generation equals the index's.
-        store::bump_generation(&conn)?;
+        // Past the index's generation too: should the process die before the rebuild below
+        // commits, the next open finds the index behind and rebuilds it (a backup's own
+        // generation may equal the index's by chance).
+        let past = store::generation(&conn)?.max(self.index.generation()) + 1;
+        store::set_generation(&conn, past)?;
         self.rebuild_index(&conn)
     }
 }

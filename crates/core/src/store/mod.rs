@@ -10,7 +10,9 @@ mod schema;
 pub use annot::*;
 pub use company::*;
 
-pub use schema::{open_database, open_in_memory, upgrade, version_of, SCHEMA_VERSION};
+pub use schema::{
+    create_at_version, open_database, open_in_memory, upgrade, version_of, SCHEMA_VERSION,
+};
 
 use crate::error::{Error, Result};
 use crate::index::IndexDoc;
@@ -432,6 +434,14 @@ pub fn bump_generation(conn: &Connection) -> Result<u64> {
         [],
     )?;
     generation(conn)
+}
+
+pub fn set_generation(conn: &Connection, generation: u64) -> Result<()> {
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'generation'",
+        [generation as i64],
+    )?;
+    Ok(())
 }
 
 pub fn count_case_studies(conn: &Connection) -> Result<u64> {

@@ -209,6 +209,19 @@ pub fn version_of(path: &Path) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
+/// Gives an empty database the schema version `version` had, and nothing else: how a library
+/// written by that version looks, for upgrade tests.
+pub fn create_at_version(conn: &Connection, version: i64) -> Result<()> {
+    if !(1..=SCHEMA_VERSION).contains(&version) {
+        return Err(Error::Invalid(format!("no schema version {version}")));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(version as usize) {
+        conn.execute_batch(sql)?;
+        conn.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    Ok(())
+}
+
 /// An in-memory database with the current schema, for tests.
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
