@@ -8,10 +8,10 @@ use crate::types::{ImportPick, LibraryInfo, UiState};
 use crate::ui_state;
 use casebook_core::taxonomy::{self, Taxonomy};
 use casebook_core::{
-    Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, Collection, CollectionId, CompanyDetail,
-    CompanySummary, ExportFormat, ExportOutcome, Highlight, HighlightId, HighlightInput,
-    HighlightUpdate, ImportProgress, ImportReport, RelatedCaseStudy, RenderedBody, SavedSearch,
-    SearchRequest, SearchResponse, TagCount, TrashedCaseStudy, Trends, TrendsRequest,
+    Annotations, BackupInfo, CaseStudyDetail, CaseStudyId, CheckReport, Collection, CollectionId,
+    CompanyDetail, CompanySummary, ExportFormat, ExportOutcome, Highlight, HighlightId,
+    HighlightInput, HighlightUpdate, ImportProgress, ImportReport, RelatedCaseStudy, RenderedBody,
+    SavedSearch, SearchRequest, SearchResponse, TagCount, TrashedCaseStudy, Trends, TrendsRequest,
     WatchedFolder,
 };
 use std::path::PathBuf;
@@ -492,4 +492,18 @@ pub async fn remove_watched_folder(
     with_lib(&state, move |lib| lib.remove_watched_folder(id)).await?;
     crate::watching::restart(&app, state.library().await?);
     Ok(())
+}
+
+/// Verifies the whole library (`casebook check`); with `repair`, fixes what it can first.
+#[tauri::command]
+pub async fn check_library(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    repair: bool,
+) -> AppResult<CheckReport> {
+    let report = with_lib(&state, move |lib| lib.check(repair)).await?;
+    if repair {
+        let _ = app.emit(LIBRARY_CHANGED_EVENT, ());
+    }
+    Ok(report)
 }

@@ -69,6 +69,7 @@ pub fn run() {
                     | "backup"
                     | "backups"
                     | "watched_folders"
+                    | "check_library"
                     | "find"
                     | "palette"
             ) {
@@ -136,6 +137,7 @@ pub fn run() {
             commands::backups,
             commands::backup_now,
             commands::restore_backup,
+            commands::check_library,
             commands::watched_folders,
             commands::add_watched_folder,
             commands::remove_watched_folder,
@@ -210,6 +212,7 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .separator()
         .item(&MenuItemBuilder::with_id("backup", "Back Up Now").build(app)?)
         .item(&MenuItemBuilder::with_id("backups", "Backups…").build(app)?)
+        .item(&MenuItemBuilder::with_id("check_library", "Check Library…").build(app)?)
         .separator()
         .item(&PredefinedMenuItem::close_window(app, None)?)
         .item(&PredefinedMenuItem::quit(app, None)?)

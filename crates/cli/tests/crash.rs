@@ -89,11 +89,14 @@ fn generate(dir: &Path, n: usize) {
     }
 }
 
-/// What a case study shows, ids and times left out.
+/// What a case study shows, ids and times left out, and its company key too: companies are
+/// grouped library-wide ("LSEG" joins "London Stock Exchange Group" only once a case study
+/// saying so is in), so a half-imported library may rightly group them otherwise.
 fn shown(cs: &CaseStudy, body: &str) -> String {
     let mut cs = cs.clone();
     cs.id = 0;
     cs.last_opened_at = None;
+    cs.company_key = None;
     cs.sources.sort_by(|a, b| a.path.cmp(&b.path));
     format!("{} {}", serde_json::to_string(&cs).unwrap(), body)
 }

@@ -28,6 +28,7 @@ import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { ExportOutcome } from "./bindings/ExportOutcome";
 import type { WatchedFolder } from "./bindings/WatchedFolder";
+import type { CheckReport } from "./bindings/CheckReport";
 import type { CompanySummary } from "./bindings/CompanySummary";
 import type { CompanyDetail } from "./bindings/CompanyDetail";
 import type { Trends } from "./bindings/Trends";
@@ -83,6 +84,8 @@ export type MenuAction =
   | "backups"
   /** Open the watched folders dialog. */
   | "watched_folders"
+  /** Check the library and show the report. */
+  | "check_library"
   /** Export the selected results (or the open case study), asking the format. */
   | "export";
 
@@ -153,6 +156,8 @@ export const api = {
   backups: () => call<BackupInfo[]>("backups"),
   /** Replaces the library with a backup; returns its number of case studies. */
   restoreBackup: (name: string) => call<number>("restore_backup", { name }),
+  /** Verifies the whole library; with `repair`, fixes what it can first. */
+  checkLibrary: (repair: boolean) => call<CheckReport>("check_library", { repair }),
   watchedFolders: () => call<WatchedFolder[]>("watched_folders"),
   /** Rust asks which folder (system dialog); null when the user cancelled. */
   addWatchedFolder: () => call<WatchedFolder | null>("add_watched_folder"),

@@ -25,6 +25,7 @@ import type { TrashedCaseStudy } from "./bindings/TrashedCaseStudy";
 import type { BackupInfo } from "./bindings/BackupInfo";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { WatchedFolder } from "./bindings/WatchedFolder";
+import type { CheckReport } from "./bindings/CheckReport";
 import { formatBytes, formatDateTime, plural, prettySlug, tagKey } from "./labels";
 import { pickRange, togglePicked } from "./selection";
 import type { TrendDimension } from "./bindings/TrendDimension";
@@ -143,6 +144,8 @@ export class AppStore {
   backupsOpen = $state(false);
   backups = $state.raw<BackupInfo[] | null>(null);
   watchedOpen = $state(false);
+  /** The library check: null = closed; "running" while it runs. */
+  check = $state.raw<CheckReport | "running" | null>(null);
   watched = $state.raw<WatchedFolder[] | null>(null);
   /** The export dialog is open for these case studies. */
   exportIds = $state.raw<number[] | null>(null);
@@ -849,6 +852,20 @@ export class AppStore {
     return true;
   }
 
+  // ---- checking the library ----------------------------------------------------------
+
+  async runCheck(repair: boolean): Promise<void> {
+    this.check = "running";
+    try {
+      this.check = await api.checkLibrary(repair);
+    } catch (e) {
+      this.check = null;
+      this.notify("error", `Could not check the library: ${toApiError(e).message}`);
+      return;
+    }
+    if (repair) await Promise.all([this.refreshInfo(), this.refreshLists(), this.runSearch()]);
+  }
+
   // ---- watched folders ----------------------------------------------------------------
 
   openWatched(): void {
@@ -915,6 +932,7 @@ export class AppStore {
       this.confirmRequest !== null ||
       this.backupsOpen ||
       this.watchedOpen ||
+      this.check !== null ||
       this.exportIds !== null
     );
   }

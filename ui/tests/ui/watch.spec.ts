@@ -68,3 +68,20 @@ test("a watched folder's import shows the same report as a drop, and the list re
   await expect(panel).toContainText("broken.json");
   await expect.poll(async () => (await calls(app, "search")).length).toBeGreaterThan(searches);
 });
+
+test("Check Library reports a problem, repairs it on request, and says so", async ({ app }) => {
+  await openApp(app);
+  await emit(app, "menu", "check_library");
+  const dialog = app.getByRole("dialog", { name: "Check the library" });
+  await expect(dialog.getByTestId("check-summary")).toHaveText("1 problem found.");
+  await expect(dialog.getByTestId("check-problem")).toContainText(
+    "Search index: case study 3 is not in the search index",
+  );
+  await dialog.getByRole("button", { name: "Repair" }).click();
+  await expect(dialog.getByTestId("check-summary")).toHaveText("Repaired: 1 problem found and fixed.");
+  await expect(dialog.getByTestId("check-problem")).toContainText("rebuilt the search index");
+  await expect(dialog.getByRole("button", { name: "Repair" })).toHaveCount(0);
+  expect(await calls(app, "check_library")).toEqual([{ repair: false }, { repair: true }]);
+  await app.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+});
