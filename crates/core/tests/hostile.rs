@@ -77,7 +77,12 @@ fn reason<'a>(r: &'a ImportReport, suffix: &str) -> &'a str {
         .filter(|f| f.path.ends_with(suffix))
         .map(|f| f.error.as_str())
         .collect();
-    assert_eq!(matching.len(), 1, "one failure for {suffix}: {:#?}", r.failed);
+    assert_eq!(
+        matching.len(),
+        1,
+        "one failure for {suffix}: {:#?}",
+        r.failed
+    );
     matching[0]
 }
 
@@ -121,9 +126,15 @@ fn broken_files_each_get_a_reason_and_the_good_ones_beside_them_import() {
         s.write(&format!("good-{i}.md"), good_case(i));
     }
     s.write("empty.md", "");
-    s.write("binary.md", (0u8..=255).cycle().take(4096).collect::<Vec<u8>>());
+    s.write(
+        "binary.md",
+        (0u8..=255).cycle().take(4096).collect::<Vec<u8>>(),
+    );
     s.write("image.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01");
-    s.write("wrong-types.json", r#"{"title": 5, "tags": "x", "year": "y", "body": {"a": 1}}"#);
+    s.write(
+        "wrong-types.json",
+        r#"{"title": 5, "tags": "x", "year": "y", "body": {"a": 1}}"#,
+    );
     s.write("not-records.json", r#"[1, "two", null, true]"#);
     s.write("broken.json", r#"{"title": "Broken", "body": "#);
     s.write(
@@ -140,7 +151,10 @@ fn broken_files_each_get_a_reason_and_the_good_ones_beside_them_import() {
     assert_eq!(r.added, 3, "{r:#?}");
     assert_eq!(titles(&lib), good_titles(3));
     assert_eq!(reason(&r, "empty.md"), "no text");
-    assert!(reason(&r, "binary.md").starts_with("unreadable: "), "{r:#?}");
+    assert!(
+        reason(&r, "binary.md").starts_with("unreadable: "),
+        "{r:#?}"
+    );
     assert!(reason(&r, "image.md").contains("PNG"), "{r:#?}");
     assert!(
         reason(&r, "wrong-types.json").starts_with("malformed"),
@@ -149,7 +163,10 @@ fn broken_files_each_get_a_reason_and_the_good_ones_beside_them_import() {
     for i in 0..4 {
         assert!(reason(&r, &format!("not-records.json#{i}")).starts_with("malformed"));
     }
-    assert!(reason(&r, "broken.json").starts_with("malformed JSON"), "{r:#?}");
+    assert!(
+        reason(&r, "broken.json").starts_with("malformed JSON"),
+        "{r:#?}"
+    );
     assert!(
         reason(&r, "broken-quotes.csv#0").starts_with("malformed CSV"),
         "{r:#?}"
@@ -241,7 +258,10 @@ fn symlink_loops_and_dangling_links_are_reported_and_the_rest_imported() {
     assert_eq!(titles(&lib), good_titles(2), "{r:#?}");
     assert_eq!(reason(&r, "a/loop"), "symbolic link loop: skipped");
     assert_eq!(reason(&r, "b/self"), "symbolic link loop: skipped");
-    assert!(reason(&r, "dangling.md").starts_with("cannot read: "), "{r:#?}");
+    assert!(
+        reason(&r, "dangling.md").starts_with("cannot read: "),
+        "{r:#?}"
+    );
     assert_eq!(r.failed.len(), 3, "{r:#?}");
     assert_eq!(s.outside(), before);
 }
@@ -266,8 +286,14 @@ fn unreadable_files_and_folders_are_reported() {
     let r = import(&lib, &[s.input()]);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(titles(&lib), good_titles(1), "{r:#?}");
-    assert!(reason(&r, "locked.md").contains("ermission denied"), "{r:#?}");
-    assert!(reason(&r, "locked-dir").contains("ermission denied"), "{r:#?}");
+    assert!(
+        reason(&r, "locked.md").contains("ermission denied"),
+        "{r:#?}"
+    );
+    assert!(
+        reason(&r, "locked-dir").contains("ermission denied"),
+        "{r:#?}"
+    );
 }
 
 /// A pipe blocks a reader until someone writes, a device may never end: neither is read,
@@ -293,7 +319,11 @@ fn pipes_and_devices_are_refused_without_blocking() {
         .filter(|f| f.path.ends_with("pipe.md"))
         .map(|f| f.error.as_str())
         .collect();
-    assert_eq!(pipe, [not_file, not_file], "in the folder and dropped directly");
+    assert_eq!(
+        pipe,
+        [not_file, not_file],
+        "in the folder and dropped directly"
+    );
     assert_eq!(reason(&r, "/dev/zero"), not_file);
 }
 
@@ -337,7 +367,11 @@ fn hostile_archive_members_are_reported_never_extracted() {
     let before = s.outside();
     let r = import(&lib, &[s.input()]);
     assert_eq!(titles(&lib), good_titles(2), "{r:#?}");
-    for name in ["!../../escape.md", "!/etc/absolute.md", "!cases/../../up.md"] {
+    for name in [
+        "!../../escape.md",
+        "!/etc/absolute.md",
+        "!cases/../../up.md",
+    ] {
         assert_eq!(
             reason(&r, name),
             "unsupported file type (unsafe path in archive)"
@@ -542,8 +576,22 @@ fn xss_payloads_never_reach_the_webview_live() {
     // Snippets of searches for the payloads' words, their markers and the notes.
     let mut snippets = 0;
     for q in [
-        "script", "alert", "onerror", "javascript", "img", "svg", "iframe", "xss", "href",
-        "style", "onload", "data", "note", "marker", "\"<script>\"", "title:script",
+        "script",
+        "alert",
+        "onerror",
+        "javascript",
+        "img",
+        "svg",
+        "iframe",
+        "xss",
+        "href",
+        "style",
+        "onload",
+        "data",
+        "note",
+        "marker",
+        "\"<script>\"",
+        "title:script",
     ] {
         for (_, snippet) in search(&lib, q) {
             hostile::assert_snippet_inert(&snippet);

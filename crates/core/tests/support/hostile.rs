@@ -46,7 +46,10 @@ pub fn parse(data: &[u8]) {
     for entry in entries {
         let Ok(parsed) = entry.result else { continue };
         if let Some(t) = &parsed.title {
-            assert!(t.chars().count() <= limits::MAX_TITLE_CHARS, "title too long");
+            assert!(
+                t.chars().count() <= limits::MAX_TITLE_CHARS,
+                "title too long"
+            );
         }
         assert!(parsed.tags.len() <= limits::MAX_TAGS, "too many tags");
         let n = normalize(parsed);
