@@ -51,9 +51,17 @@ const SEEDS: &[(&str, &[u8])] = &[
 
 /// Files parsed together and written in one SQLite transaction.
 const BATCH_FILES: usize = 256;
+/// A batch holds fewer files when they hold this many bytes (a few large files make one).
+const BATCH_BYTES: u64 = 64 * 1024 * 1024;
+/// File contents read ahead of parsing, at most: the reading thread waits above it, so
+/// memory stays bounded whatever the input (a zip bomb of many members just under the
+/// per-file limit, a folder of large files).
+const MAX_READ_AHEAD_BYTES: u64 = 256 * 1024 * 1024;
 /// During a long import the index is committed at most this often (SQLite stays the
 /// truth: the queue of ids not yet indexed is replayed if the process dies meanwhile).
 const INDEX_COMMIT_INTERVAL: Duration = Duration::from_secs(2);
+/// Largest Casebook JSON export restored (it is parsed whole); larger ones are refused.
+const MAX_EXPORT_BYTES: u64 = 1024 * 1024 * 1024;
 const DATABASE_FILE: &str = "casebook.sqlite3";
 const INDEX_DIR: &str = "index";
 /// Held (an exclusive OS file lock) while a `Library` is open: a second process, the desktop
@@ -526,6 +534,16 @@ impl Library {
         let mut rest = Vec::with_capacity(paths.len());
         for p in paths {
             match read_if_export(p) {
+                Some(bytes) if bytes.len() as u64 > MAX_EXPORT_BYTES => {
+                    exports.failed.push(ImportFailure {
+                        path: p.display().to_string(),
+                        error: ParseError::TooLarge {
+                            size: std::fs::metadata(p).map_or(bytes.len() as u64, |m| m.len()),
+                            limit: MAX_EXPORT_BYTES,
+                        }
+                        .to_string(),
+                    })
+                }
                 Some(bytes) => match self.import_export(&bytes) {
                     Ok(r) => {
                         exports.added += r.added;
@@ -565,8 +583,15 @@ impl Library {
         // Read lazily: archives are expanded one at a time, files read batch by batch.
         let (tx, rx) = std::sync::mpsc::sync_channel::<RawFile>(BATCH_FILES);
         let stop = AtomicBool::new(false);
+        let read_ahead = ReadAhead::default();
         std::thread::scope(|s| {
             s.spawn(|| {
+                // Owned by this thread: the channel closes when it ends.
+                let tx = tx;
+                let send = |raw: RawFile| {
+                    read_ahead.acquire(raw_len(&raw), &stop);
+                    tx.send(raw)
+                };
                 for input in &inputs {
                     if stop.load(Ordering::Relaxed) {
                         break;
@@ -575,22 +600,22 @@ impl Library {
                         // Large JSON Lines files are streamed one record at a time.
                         Input::File(p) if scan::is_large_jsonl(p) => {
                             scan::read_jsonl_records(p, &mut |raw| {
-                                !stop.load(Ordering::Relaxed) && tx.send(raw).is_ok()
+                                !stop.load(Ordering::Relaxed) && send(raw).is_ok()
                             })
                         }
                         Input::File(p) => {
-                            if tx.send(scan::read_file(p)).is_err() {
+                            if send(scan::read_file(p)).is_err() {
                                 break;
                             }
                         }
                         Input::Zip(p) => scan::read_zip(p, &mut |raw| {
-                            !stop.load(Ordering::Relaxed) && tx.send(raw).is_ok()
+                            !stop.load(Ordering::Relaxed) && send(raw).is_ok()
                         }),
                     }
                 }
-                drop(tx);
             });
-            let result = self.import_files(rx.iter(), total, progress, cancel, failed);
+            let received = rx.iter().inspect(|raw| read_ahead.release(raw_len(raw)));
+            let result = self.import_files(received, total, progress, cancel, failed);
             stop.store(true, Ordering::Relaxed);
             // Unblock the reader thread if it waits on a full channel.
             for _ in rx.try_iter() {}
@@ -628,7 +653,7 @@ impl Library {
                     if files.peek().is_none() {
                         break;
                     }
-                    let batch: Vec<RawFile> = files.by_ref().take(BATCH_FILES).collect();
+                    let batch = take_batch(&mut files);
                     let (n, name) = (batch.len(), batch.last().map(|f| f.display.clone()));
                     (prepare_batch(batch), n, name)
                 }
@@ -641,7 +666,7 @@ impl Library {
             let upcoming: Vec<RawFile> = if cancel.load(Ordering::Relaxed) {
                 Vec::new()
             } else {
-                files.by_ref().take(BATCH_FILES).collect()
+                take_batch(&mut files)
             };
             let (written, parsed) = rayon::join(
                 || -> Result<()> {
@@ -724,6 +749,50 @@ fn take_library_lock(dir: &Path) -> Result<std::fs::File> {
     }
 }
 
+fn raw_len(raw: &RawFile) -> u64 {
+    raw.bytes.as_ref().map_or(0, |b| b.len() as u64)
+}
+
+/// The next batch: [`BATCH_FILES`] files, or fewer holding [`BATCH_BYTES`].
+fn take_batch(files: &mut impl Iterator<Item = RawFile>) -> Vec<RawFile> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH_FILES && bytes < BATCH_BYTES {
+        let Some(raw) = files.next() else { break };
+        bytes += raw_len(&raw);
+        batch.push(raw);
+    }
+    batch
+}
+
+/// Bytes read but not yet taken by the parser: the reader waits while they exceed
+/// [`MAX_READ_AHEAD_BYTES`] (a file is always let through when none are held, and the
+/// wait ends when the import stops).
+#[derive(Default)]
+struct ReadAhead {
+    held: Mutex<u64>,
+    freed: std::sync::Condvar,
+}
+
+impl ReadAhead {
+    fn acquire(&self, n: u64, stop: &AtomicBool) {
+        let mut held = lock(&self.held);
+        while *held > 0 && *held + n > MAX_READ_AHEAD_BYTES && !stop.load(Ordering::Relaxed) {
+            held = match self.freed.wait_timeout(held, Duration::from_millis(50)) {
+                Ok((g, _)) => g,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        *held += n;
+    }
+
+    fn release(&self, n: u64) {
+        let mut held = lock(&self.held);
+        *held = held.saturating_sub(n);
+        self.freed.notify_all();
+    }
+}
+
 /// The bytes of `path` when it is a file that is a Casebook JSON export.
 fn read_if_export(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
@@ -743,7 +812,13 @@ fn read_if_export(path: &Path) -> Option<Vec<u8>> {
     if !ExportFile::sniff(&head) {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    // Bounded like any read: a file claiming to be an export may be anything.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_EXPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
     Some(bytes)
 }
 

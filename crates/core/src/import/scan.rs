@@ -70,8 +70,12 @@ pub fn scan(paths: &[PathBuf], failed: &mut Vec<ImportFailure>) -> Vec<Input> {
                 continue;
             }
         };
-        if !meta.is_dir() {
+        if meta.is_file() {
             inputs.push(classify(root.clone()));
+            continue;
+        }
+        if !meta.is_dir() {
+            failed.push(not_a_file(root));
             continue;
         }
         let walker = walkdir::WalkDir::new(root)
@@ -84,7 +88,22 @@ pub fn scan(paths: &[PathBuf], failed: &mut Vec<ImportFailure>) -> Vec<Input> {
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => inputs.push(classify(e.into_path())),
-                Ok(_) => {}
+                Ok(e) if e.file_type().is_dir() => {
+                    // walkdir lists a folder at the depth limit without entering it.
+                    let has_entries = e.depth() == limits::MAX_DEPTH
+                        && std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_some());
+                    if has_entries {
+                        failed.push(ImportFailure {
+                            path: display(e.path()),
+                            error: format!(
+                                "folder nested deeper than {} levels: skipped",
+                                limits::MAX_DEPTH
+                            ),
+                        });
+                    }
+                }
+                // Reading a pipe would wait for a writer forever; a device may never end.
+                Ok(e) => failed.push(not_a_file(e.path())),
                 Err(e) => {
                     let path = e.path().map(display).unwrap_or_else(|| display(root));
                     let reason = if e.loop_ancestor().is_some() {
@@ -104,6 +123,13 @@ pub fn scan(paths: &[PathBuf], failed: &mut Vec<ImportFailure>) -> Vec<Input> {
         }
     }
     inputs
+}
+
+fn not_a_file(path: &Path) -> ImportFailure {
+    ImportFailure {
+        path: display(path),
+        error: "not a regular file (a pipe, socket or device): skipped".into(),
+    }
 }
 
 fn classify(path: PathBuf) -> Input {
@@ -128,6 +154,20 @@ fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ParseError> {
         });
     }
     Ok(bytes)
+}
+
+/// A reader that counts the bytes read through it.
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
 }
 
 /// JSON Lines files larger than this are streamed record by record (never held whole in
@@ -233,6 +273,13 @@ pub fn read_jsonl_records(path: &Path, each: &mut dyn FnMut(RawFile) -> bool) {
 
 pub fn read_file(path: &Path) -> RawFile {
     let bytes = (|| {
+        // Checked again here: the file may have been replaced since the scan.
+        let meta = std::fs::metadata(path).map_err(|e| ParseError::Unreadable(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(ParseError::Unsupported(
+                "not a regular file (a pipe, socket or device)".into(),
+            ));
+        }
         let file = std::fs::File::open(path).map_err(|e| ParseError::Unreadable(e.to_string()))?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         if len > super::limits::MAX_FILE_BYTES {
@@ -365,14 +412,35 @@ pub fn read_zip_bytes(archive_name: &str, bytes: &[u8], each: &mut dyn FnMut(Raw
             }
             continue;
         }
+        // The size the archive declares, checked before inflating anything; the bounded
+        // read below holds even when the declaration lies.
+        if entry.size() > super::limits::MAX_FILE_BYTES {
+            if !each(RawFile {
+                display: member,
+                bytes: Err(ParseError::TooLarge {
+                    size: entry.size(),
+                    limit: super::limits::MAX_FILE_BYTES,
+                }),
+                record: None,
+            }) {
+                return;
+            }
+            continue;
+        }
         let remaining = limits::MAX_ARCHIVE_EXPANDED_BYTES.saturating_sub(expanded);
         let limit = remaining.min(super::limits::MAX_FILE_BYTES);
-        let bytes = read_bounded(&mut entry, limit);
-        if let Ok(b) = &bytes {
-            expanded += b.len() as u64;
-        }
+        // Every byte inflated counts, also those of a member refused as too large or
+        // broken: a bomb of many oversized members stops at the archive's cap.
+        let mut counted = Counted {
+            inner: &mut entry,
+            bytes: 0,
+        };
+        let bytes = read_bounded(&mut counted, limit);
+        expanded += counted.bytes;
         if let Err(ParseError::TooLarge { .. }) = &bytes {
-            if remaining <= super::limits::MAX_FILE_BYTES {
+            if remaining <= super::limits::MAX_FILE_BYTES
+                || expanded >= limits::MAX_ARCHIVE_EXPANDED_BYTES
+            {
                 each(RawFile {
                     display: archive_name.to_string(),
                     bytes: Err(ParseError::TooLarge {
@@ -436,6 +504,20 @@ mod tests {
         assert_eq!(files[0].bytes.as_deref().unwrap(), b"# One\n\ntext");
         assert!(matches!(files[1].bytes, Err(ParseError::Unsupported(_))));
         assert!(matches!(files[2].bytes, Err(ParseError::Unsupported(_))));
+    }
+
+    #[test]
+    fn a_source_that_never_ends_is_cut_at_the_limit() {
+        // A file growing faster than it is read (or a device) looks like this to the
+        // reader: the read stops one byte past the limit.
+        let r = read_bounded(std::io::repeat(b'x'), 1024);
+        assert_eq!(
+            r,
+            Err(ParseError::TooLarge {
+                size: 1025,
+                limit: 1024
+            })
+        );
     }
 
     #[test]
