@@ -7,21 +7,9 @@ use casebook_core::{HighlightColor, HighlightInput, Library};
 use serde_json::json;
 use std::io::Write;
 
-/// splitmix64: a small seeded generator (the sequence replays from the seed).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
+/// `0..n` (0 when `n` is 0), from the seeded generator.
+fn below(rng: &mut fastrand::Rng, n: u64) -> u64 {
+    rng.u64(..n.max(1))
 }
 
 pub fn write_loop(library: &Library, seed: u64, count: u64) -> Result<()> {
@@ -29,11 +17,11 @@ pub fn write_loop(library: &Library, seed: u64, count: u64) -> Result<()> {
     if ids.is_empty() {
         bail!("the library is empty: nothing to annotate");
     }
-    let mut rng = Rng(seed);
+    let mut rng = fastrand::Rng::with_seed(seed);
     let mut out = std::io::stdout().lock();
     for seq in 0..count {
-        let id = ids[rng.below(ids.len() as u64) as usize];
-        let line = match rng.below(3) {
+        let id = ids[below(&mut rng, ids.len() as u64) as usize];
+        let line = match below(&mut rng, 3) {
             0 => {
                 let text =
                     format!("Note {seq} of {seed}: stressnote{seed}x{seq} by the crash test.");
@@ -45,8 +33,8 @@ pub fn write_loop(library: &Library, seed: u64, count: u64) -> Result<()> {
                 if n < 2 {
                     continue;
                 }
-                let len = 1 + rng.below(40.min(n - 1));
-                let start = rng.below(n - len);
+                let len = 1 + below(&mut rng, 40.min(n - 1));
+                let start = below(&mut rng, n - len);
                 let input = HighlightInput {
                     start,
                     end: start + len,
@@ -59,7 +47,7 @@ pub fn write_loop(library: &Library, seed: u64, count: u64) -> Result<()> {
                        "quote": h.quote, "note": h.note})
             }
             _ => {
-                let tag = format!("stresstag{}", rng.below(20));
+                let tag = format!("stresstag{}", below(&mut rng, 20));
                 library.add_tags(&[id], &tag)?;
                 let canonical = casebook_core::taxonomy::canonical_tag(&tag).unwrap_or(tag);
                 json!({"op": "tag", "seq": seq, "id": id, "tag": canonical})

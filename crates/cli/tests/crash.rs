@@ -27,23 +27,11 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-/// splitmix64, seeded: a failing run replays from its printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..max`.
-    fn duration(&mut self, max: Duration) -> Duration {
-        let ms = max.as_millis().max(1) as u64;
-        Duration::from_millis(self.next() % ms)
-    }
+// Seeded (fastrand): a failing run replays from its printed seed.
+/// Uniform in `0..max` (at least 1 ms wide), from the seeded generator.
+fn random_duration(rng: &mut fastrand::Rng, max: Duration) -> Duration {
+    let ms = max.as_millis().max(1) as u64;
+    Duration::from_millis(rng.u64(..ms))
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -421,7 +409,7 @@ fn killed_at_random_points_the_library_loses_nothing() {
             .map_or(1, |d| d.as_nanos() as u64),
     );
     eprintln!("crash test: seed {seed} (replay with CASEBOOK_CRASH_SEED={seed}), {kills} kills");
-    let mut rng = Rng(seed);
+    let mut rng = fastrand::Rng::with_seed(seed);
     let work = tempfile::tempdir().unwrap();
     let paths = match std::env::var_os("CASEBOOK_CORPUS") {
         Some(c) => vec![PathBuf::from(c)],
@@ -454,7 +442,8 @@ fn killed_at_random_points_the_library_loses_nothing() {
         loop {
             let mut args = vec!["import", "--json", "--progress-lines"];
             args.extend(path_args.iter().map(String::as_str));
-            let (lines, killed) = run_and_kill(&library, &args, rng.duration(import_window));
+            let (lines, killed) =
+                run_and_kill(&library, &args, random_duration(&mut rng, import_window));
             let lib = open(&library);
             check_reopened(&lib, &mut f);
             let current = lines
@@ -500,11 +489,11 @@ fn killed_at_random_points_the_library_loses_nothing() {
         // Annotation writes, killed at random.
         let mut acked = Acked::default();
         for _ in 0..3 {
-            let seed = rng.next().to_string();
+            let seed = rng.u64(..).to_string();
             let (lines, killed) = run_and_kill(
                 &library,
                 &["stress-writes", "--seed", &seed],
-                rng.duration(Duration::from_millis(900)) + Duration::from_millis(30),
+                random_duration(&mut rng, Duration::from_millis(900)) + Duration::from_millis(30),
             );
             f.acked_writes += lines.len() as u64;
             let lib = open(&library);
@@ -516,7 +505,7 @@ fn killed_at_random_points_the_library_loses_nothing() {
             }
         }
         // A rebuild of the index, killed at random.
-        let (_, killed) = run_and_kill(&library, &["reindex"], rng.duration(took));
+        let (_, killed) = run_and_kill(&library, &["reindex"], random_duration(&mut rng, took));
         check_reopened(&open(&library), &mut f);
         if killed {
             f.kills += 1;
