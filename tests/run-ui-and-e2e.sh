@@ -42,7 +42,9 @@ run_bindings() {
   # Into a temp dir, then compared with the committed files (not the working tree, which
   # `cargo test --workspace` may just have rewritten).
   out=$(mktemp -d)
-  TS_RS_EXPORT_DIR="$out" cargo test -q -p casebook-core -p casebook-desktop export_bindings >/dev/null
+  # The whole workspace, as `cargo test --workspace` built it: a `-p` subset would unify
+  # features differently and rebuild the dependencies.
+  TS_RS_EXPORT_DIR="$out" cargo test -q --workspace --locked export_bindings >/dev/null
   local committed
   committed=$(mktemp -d)
   git archive HEAD ui/src/lib/bindings | tar -x -C "$committed"
@@ -69,16 +71,20 @@ run_e2e() {
     step "Installing tauri-driver"
     cargo install tauri-driver --locked
   fi
-  step "E2E: build the app (debug, UI embedded) and the CLI (it seeds hostile data)"
+  step "E2E: build the CLI (it seeds hostile data) and the app (debug, UI embedded)"
+  # The CLI as `cargo test --workspace` builds it (nothing to do after it; `cargo build -p`
+  # would unify features differently and rebuild a dozen dependencies).
+  cargo test -q --workspace --locked --no-run
   npx --prefix ui tauri build --debug --no-bundle
-  cargo build -p casebook-cli
   step "E2E: real webview under Xvfb"
   local runner=()
   # A session bus lets the single-instance plugin work as on a desktop (optional).
   command -v dbus-run-session >/dev/null && runner=(dbus-run-session --)
   CASEBOOK_APP="$CARGO_TARGET_DIR/debug/casebook-desktop" \
     xvfb-run -a -s "-screen 0 1400x900x24" "${runner[@]}" \
-    node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+    timeout --kill-after=30 1800 \
+    node --test --test-concurrency=1 --test-force-exit --test-timeout=300000 \
+    --test-reporter=spec tests/e2e/
   elapsed "$t"
 }
 

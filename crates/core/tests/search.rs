@@ -133,6 +133,53 @@ fn exclusion() {
     assert_eq!(search(&idx, "-acme").total, 4);
 }
 
+/// Excluded phrases over many documents, against a brute-force reading of the same words.
+/// tantivy 0.27's phrase scorer asserts (in debug builds) that an exclusion is never sought
+/// backwards, which its own `seek_danger` contract allows (quickwit-oss/tantivy#2811): the
+/// workspace builds tantivy without debug assertions, and this checks the answers are right.
+#[test]
+fn excluded_phrases_agree_with_brute_force() {
+    const WORDS: [&str; 6] = ["red", "blue", "green", "cat", "dog", "fish"];
+    let mut rng = fastrand::Rng::with_seed(2811);
+    let texts: Vec<Vec<&str>> = (0..400)
+        .map(|_| {
+            (0..rng.usize(3..14))
+                .map(|_| WORDS[rng.usize(..6)])
+                .collect()
+        })
+        .collect();
+    let docs = texts
+        .iter()
+        .enumerate()
+        .map(|(i, words)| IndexDoc {
+            id: i as i64 + 1,
+            slug: format!("doc-{i}"),
+            title: format!("Document {i}"),
+            body_text: words.join(" "),
+            ..Default::default()
+        })
+        .collect();
+    let (_d, idx) = build(docs);
+    let has_phrase = |w: &[&str], a: &str, b: &str| w.windows(2).any(|p| p == [a, b]);
+    for &must in &WORDS {
+        for &a in &WORDS {
+            for &b in &WORDS {
+                let query = format!("{must} -\"{a} {b}\"");
+                let mut want: Vec<i64> = texts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| w.contains(&must) && !has_phrase(w, a, b))
+                    .map(|(i, _)| i as i64 + 1)
+                    .collect();
+                want.sort();
+                let mut r = req(&query);
+                r.page.limit = 500;
+                assert_eq!(sorted_ids(&idx.search(&r).unwrap()), want, "{query}");
+            }
+        }
+    }
+}
+
 #[test]
 fn or_between_terms() {
     let (_d, idx) = build(corpus());
