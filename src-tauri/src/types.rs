@@ -34,6 +34,52 @@ pub struct UiState {
     #[ts(type = "number | null")]
     pub open_id: Option<i64>,
     pub theme: ThemePreference,
+    pub trends: TrendsPrefs,
+}
+
+/// The Trends view's choices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct TrendsPrefs {
+    pub count: TrendCount,
+    pub mode: TrendMode,
+    pub chart: TrendChart,
+    /// The series the user picked (tag or industry slugs); none: the most frequent.
+    pub series: Option<Vec<String>>,
+}
+
+/// What the Trends view counts: one tag group, every tag, or industries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TrendCount {
+    #[default]
+    Technique,
+    UseCase,
+    Tool,
+    Provider,
+    AllTags,
+    Industries,
+}
+
+/// Case studies per year, or their share of the year's case studies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TrendMode {
+    #[default]
+    Counts,
+    Share,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TrendChart {
+    #[default]
+    Lines,
+    Bars,
 }
 
 /// Paths the user chose in the import dialog (empty when the dialog was dismissed).

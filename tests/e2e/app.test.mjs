@@ -600,6 +600,61 @@ test("a highlight with a note survives a restart and its note is searchable", as
   await shot("08-note-search");
 });
 
+test("two picked results compared side by side, with the highlight count", async () => {
+  await setQuery("");
+  await wd.until(
+    async () => (await count()) >= 4 && (await wd.$$(ROWS)).length >= 4,
+    "the library's rows",
+  );
+  // The debate (highlighted with a note in the test before) and one other, by their boxes.
+  const picked = await wd.exec((rows) => {
+    const all = [...document.querySelectorAll(rows)];
+    const debate = all.find((r) =>
+      /Debating the Value/.test(r.querySelector(".row-title")?.textContent ?? ""),
+    );
+    const other = all.find((r) => r !== debate);
+    if (!debate || !other) return null;
+    const titles = [debate, other].map((r) => r.querySelector(".row-title").textContent.trim());
+    for (const r of [debate, other]) r.querySelector("input.row-check").click();
+    return titles;
+  }, ROWS);
+  assert.ok(picked, "two rows to pick");
+  await wd.until(
+    async () => (await wd.$$("[data-testid=compare-button]:not([disabled])")).length === 1,
+    "Compare enabled for two",
+  );
+  await wd.click("[data-testid=compare-button]");
+  const cols = await wd.until(async () => {
+    const c = await wd.exec(() =>
+      [...document.querySelectorAll("[data-testid=compare-col]")].map((col) => ({
+        title: col.querySelector(".compare-title")?.textContent ?? "",
+        highlights: col.querySelector("[data-testid=compare-highlights]")?.textContent ?? "",
+        summary: col.querySelector(".compare-summary")?.textContent ?? "",
+      })),
+    );
+    return c.length === 2 && c.every((x) => x.title) ? c : null;
+  }, "two columns with their case studies");
+  assert.deepEqual(
+    cols.map((c) => c.title),
+    picked,
+    "the picked case studies, in order",
+  );
+  assert.equal(cols[0].highlights, "1", "the debate's highlight is counted");
+  assert.ok(cols.every((c) => c.summary.length > 20), "both summaries shown");
+  await sleep(300);
+  await shot("compare");
+  await wd.click("[data-testid=compare-close]");
+  await wd.until(
+    async () => (await wd.$$("[data-testid=compare-view]")).length === 0,
+    "back to the list",
+  );
+  await wd.click("[data-testid=bulk-clear]");
+  await wd.until(
+    async () => (await wd.$$("[data-testid=bulk-bar]")).length === 0,
+    "the selection cleared",
+  );
+});
+
 // The OWASP-style payloads the core's sanitiser is tested with, in every field the app shows,
 // each also in a variant that would call a command through the IPC bridge if it ran.
 test(

@@ -16,6 +16,7 @@ import type { TagMode } from "./bindings/TagMode";
 import type { Taxonomy } from "./bindings/Taxonomy";
 import type { ThemePreference } from "./bindings/ThemePreference";
 import type { UiState } from "./bindings/UiState";
+import type { TrendsPrefs } from "./bindings/TrendsPrefs";
 import type { Annotations } from "./bindings/Annotations";
 import type { Collection } from "./bindings/Collection";
 import type { HighlightColor } from "./bindings/HighlightColor";
@@ -29,7 +30,7 @@ import type { CheckReport } from "./bindings/CheckReport";
 import { formatBytes, formatDateTime, plural, prettySlug, tagKey } from "./labels";
 import { pickRange, togglePicked } from "./selection";
 import type { TrendDimension } from "./bindings/TrendDimension";
-import { drillDown } from "./trends";
+import { defaultTrendsPrefs, drillDown } from "./trends";
 
 export const PAGE_SIZE = 50;
 /** How many case studies the compare view puts side by side. */
@@ -37,7 +38,6 @@ export const MIN_COMPARE = 2;
 export const MAX_COMPARE = 4;
 /** Delay after a keystroke before searching: short enough to feel live, long enough to skip
  * the intermediate states of fast typing. Stale responses are dropped regardless. */
-export const TYPING_DEBOUNCE_MS = 70;
 
 export function emptyFilters(): Filters {
   return {
@@ -106,6 +106,8 @@ export class AppStore {
   filters = $state<Filters>(emptyFilters());
   sort = $state<Sort>("relevance");
   theme = $state<ThemePreference>("system");
+  /** The Trends view's choices: what is counted, counts or share, lines or bars, the series. */
+  trendsPrefs = $state<TrendsPrefs>(defaultTrendsPrefs());
 
   // Results of the search on screen
   total = $state(0);
@@ -160,7 +162,8 @@ export class AppStore {
   private seq = 0;
   private shownRequest: SearchRequest | null = null;
   private loadingPages = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private inFlight = false;
+  private rerun = false;
   private noticeSeq = 0;
   private restored = false;
 
@@ -195,6 +198,7 @@ export class AppStore {
     this.sort = ui.sort ?? "relevance";
     this.openId = ui.open_id ?? null;
     this.theme = ui.theme ?? "system";
+    this.trendsPrefs = { ...defaultTrendsPrefs(), ...ui.trends };
   }
 
   /** What gets saved for the next launch. */
@@ -205,6 +209,7 @@ export class AppStore {
       sort: this.sort,
       open_id: this.openId,
       theme: this.theme,
+      trends: $state.snapshot(this.trendsPrefs) as TrendsPrefs,
     };
   }
 
@@ -225,21 +230,25 @@ export class AppStore {
   setQuery(q: string): void {
     this.query = q;
     if (this.view !== "trends") this.view = "results";
-    this.schedule(TYPING_DEBOUNCE_MS);
+    this.schedule();
   }
 
   setSort(s: Sort): void {
     this.sort = s;
-    this.schedule(0);
+    this.schedule();
   }
 
-  /** Runs the search soon; a newer call replaces an older pending one. */
-  schedule(delay: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.runSearch();
-    }, delay);
+  /**
+   * Searches now, or, while a search runs, once it returns (with the state as it is then;
+   * the answer in flight is dropped). One search at a time: a keystroke is answered as soon
+   * as the core is free, never after a fixed delay, and a burst of keystrokes costs two.
+   */
+  schedule(): void {
+    if (this.inFlight) {
+      this.rerun = true;
+      return;
+    }
+    void this.runSearch();
   }
 
   buildRequest(offset: number, limit = PAGE_SIZE): SearchRequest {
@@ -256,9 +265,11 @@ export class AppStore {
     const gen = ++this.seq;
     const request = this.buildRequest(0);
     this.searching = true;
+    this.inFlight = true;
     try {
       const res = await api.search(request);
-      if (gen !== this.seq) return; // a newer search was started: drop this answer
+      // A newer search was started, or asked for while this one ran: drop this answer.
+      if (gen !== this.seq || this.rerun) return;
       const previousSelectedId = this.hitAt(this.selected)?.id;
       // Another search (not the same one refreshed after a change) drops the picked rows.
       if (this.shownRequest && requestKey(this.shownRequest) !== requestKey(request)) this.clearPicks();
@@ -275,10 +286,18 @@ export class AppStore {
       const keep = res.hits.findIndex((h) => h.id === previousSelectedId);
       this.selected = keep >= 0 ? keep : res.total > 0 ? 0 : -1;
     } catch (e) {
-      if (gen !== this.seq) return;
+      if (gen !== this.seq || this.rerun) return;
       this.searchError = toApiError(e).message;
     } finally {
-      if (gen === this.seq) this.searching = false;
+      if (gen === this.seq) {
+        this.inFlight = false;
+        if (this.rerun) {
+          this.rerun = false;
+          void this.runSearch();
+        } else {
+          this.searching = false;
+        }
+      }
     }
   }
 
@@ -315,7 +334,7 @@ export class AppStore {
   /** A filter changed: back to the results (the trends view stays: it charts them), searched again. */
   private refilter(): void {
     if (this.view !== "trends") this.view = "results";
-    this.schedule(0);
+    this.schedule();
   }
 
   toggleTag(slug: string): void {
@@ -341,7 +360,7 @@ export class AppStore {
 
   setTagMode(mode: TagMode): void {
     this.filters.tag_mode = mode;
-    if (this.filters.tags.length > 1) this.schedule(0);
+    if (this.filters.tags.length > 1) this.schedule();
   }
 
   setYears(from: number | null, to: number | null): void {
@@ -493,7 +512,7 @@ export class AppStore {
         this.notify("error", toApiError(e).message);
       }
     }
-    this.schedule(0);
+    this.schedule();
     void this.refreshLists();
     return true;
   }
@@ -563,7 +582,7 @@ export class AppStore {
   onLibraryChanged(): void {
     void this.refreshInfo();
     void this.refreshLists();
-    this.schedule(0);
+    this.schedule();
   }
 
   createCollection(name: string) {
@@ -736,7 +755,7 @@ export class AppStore {
     this.query = r.query;
     this.filters = r.filters;
     this.view = "results";
-    this.schedule(0);
+    this.schedule();
   }
 
   /** Compare the picked case studies side by side (2–4 of them). */

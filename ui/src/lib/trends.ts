@@ -3,8 +3,22 @@
 import type { Filters } from "./bindings/Filters";
 import type { TrendDimension } from "./bindings/TrendDimension";
 import type { Trends } from "./bindings/Trends";
+import type { TrendMode } from "./bindings/TrendMode";
+import type { TrendsPrefs } from "./bindings/TrendsPrefs";
 
-export type TrendMode = "counts" | "share";
+/** The Trends view as it first opens: techniques, counts, lines, the most frequent. */
+export function defaultTrendsPrefs(): TrendsPrefs {
+  return { count: "technique", mode: "counts", chart: "lines", series: null };
+}
+
+/** Point shapes and dash patterns by series, so lines that coincide stay apart to the eye. */
+export const POINT_STYLES = ["circle", "rect", "triangle", "rectRot", "star", "crossRot"] as const;
+export const DASHES: number[][] = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+
+/** How series `i` is drawn beside its colour. */
+export function seriesStyle(i: number): { pointStyle: (typeof POINT_STYLES)[number]; borderDash: number[] } {
+  return { pointStyle: POINT_STYLES[i % POINT_STYLES.length], borderDash: DASHES[i % DASHES.length] };
+}
 
 /** How many chart colours app.css defines (`--chart-1` …). */
 export const CHART_COLOURS = 8;

@@ -53,6 +53,22 @@ test("typing stays responsive while searches are slow", async ({ app }) => {
   expect((await calls(app, "search")).length).toBeLessThan(6);
 });
 
+test("a keystroke is searched at once; keystrokes during a search cost one more, with the newest text", async ({
+  app,
+}) => {
+  await openApp(app);
+  await app.evaluate(() => (window.__mock.delay.search = 1000));
+  const search = app.getByRole("searchbox", { name: "Search case studies" });
+  await search.pressSequentially("embed", { delay: 20 });
+  await expect(search).toHaveValue("embed");
+  const queries = async () =>
+    ((await calls(app, "search")) as { request: { query: string } }[]).map((c) => c.request.query);
+  // The first letter went out at once (no typing delay); the rest waited for it, as one.
+  await expect.poll(queries).toEqual(["", "e", "embed"]);
+  await expect(app.getByTestId("result-count")).toHaveText("2");
+  expect(await queries()).toEqual(["", "e", "embed"]);
+});
+
 test("the core's query syntax goes through untouched", async ({ app }) => {
   await openApp(app);
   const q = '"fine-tuning" AND company:globex -chatbot';

@@ -2,10 +2,14 @@ import type { Page } from "@playwright/test";
 import { test, expect, openApp, rows, calls } from "./fixtures";
 
 type ChartLike = {
-  data: { labels: string[]; datasets: { label: string; data: number[]; borderColor: string }[] };
+  config: { type: string };
+  data: {
+    labels: string[];
+    datasets: { label: string; data: number[]; borderColor: string; pointStyle?: string; borderDash?: number[] }[];
+  };
   legend: { legendItems: { text: string }[] };
   options: { scales: { y: { title: { text: string } }; x: { ticks: { color: string } } } };
-  getDatasetMeta(i: number): { data: { x: number; y: number }[] };
+  getDatasetMeta(i: number): { data: { x: number; y: number; base?: number }[] };
 };
 
 /** What the chart on screen plots (Chart.js's own view of it). */
@@ -16,8 +20,15 @@ async function chartState(page: Page) {
     const chart = canvas?.casebookChart;
     if (!chart) return null;
     return {
+      type: chart.config.type,
       labels: chart.data.labels,
-      datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data, colour: d.borderColor })),
+      datasets: chart.data.datasets.map((d) => ({
+        label: d.label,
+        data: d.data,
+        colour: d.borderColor,
+        pointStyle: d.pointStyle,
+        dash: d.borderDash,
+      })),
       legend: chart.legend.legendItems.map((l) => l.text),
       yTitle: chart.options.scales.y.title.text,
       tickColour: chart.options.scales.x.ticks.color,
@@ -120,6 +131,69 @@ test("clicking a point lists the case studies of that year and tag", async ({ ap
   };
   expect(search.request.filters.tags).toEqual(["rag"]);
   expect([search.request.filters.year_from, search.request.filters.year_to]).toEqual([2019, 2019]);
+});
+
+test("series that coincide stay apart: each has its own point shape and dash pattern", async ({ app }) => {
+  await openTrends(app);
+  const s = await chartState(app);
+  const looks = (s?.datasets ?? []).map((d) => `${d.pointStyle} ${JSON.stringify(d.dash)}`);
+  expect(looks.length).toBeGreaterThan(3);
+  expect(new Set(looks).size).toBe(looks.length);
+  expect(new Set((s?.datasets ?? []).map((d) => d.colour)).size).toBe(looks.length);
+});
+
+test("bars: a click on a bar lists the case studies of that year and tag", async ({ app }) => {
+  await openTrends(app, "?bulk=30");
+  await app.getByRole("button", { name: "Bars" }).click();
+  await expect.poll(async () => (await chartState(app))?.type).toBe("bar");
+  const pos = await app.evaluate(() => {
+    const canvas = document.querySelector("[data-testid=trends-chart]") as HTMLCanvasElement & {
+      casebookChart: ChartLike;
+    };
+    const chart = canvas.casebookChart;
+    const di = chart.data.datasets.findIndex((d) => d.label === "RAG");
+    const yi = chart.data.labels.indexOf("2019");
+    const bar = chart.getDatasetMeta(di).data[yi];
+    return { x: bar.x, y: (bar.y + (bar.base ?? bar.y)) / 2, value: chart.data.datasets[di].data[yi] };
+  });
+  expect(pos.value).toBe(2);
+  await app.getByTestId("trends-chart").click({ position: { x: pos.x, y: pos.y } });
+  await expect(app.getByTestId("trends-view")).toHaveCount(0);
+  await expect(app.getByTestId("result-count")).toHaveText("2");
+  const search = (await calls(app, "search")).at(-1) as {
+    request: { filters: { tags: string[]; year_from: number; year_to: number } };
+  };
+  expect(search.request.filters.tags).toEqual(["rag"]);
+  expect([search.request.filters.year_from, search.request.filters.year_to]).toEqual([2019, 2019]);
+});
+
+test("the Trends choices survive a restart", async ({ app }) => {
+  await openTrends(app);
+  await app.getByTestId("trends-count").selectOption("industries");
+  await app.getByRole("button", { name: "Share per year" }).click();
+  await app.getByRole("button", { name: "Bars" }).click();
+  await expect.poll(async () => (await chartState(app))?.legend[0]).toBe("Technology");
+  const industries = (await chartState(app))?.legend ?? [];
+  expect(industries.length).toBeGreaterThan(1);
+  await app.getByRole("button", { name: `Remove ${industries[0]} from the chart` }).click();
+  await expect.poll(async () => (await chartState(app))?.legend).not.toContain(industries[0]);
+  // Saved a moment after the change.
+  await expect
+    .poll(async () => (await app.evaluate(() => localStorage.getItem("casebook-mock-ui-state"))) ?? "")
+    .toContain('"chart":"bars"');
+
+  await app.reload();
+  await openTrends(app);
+  await expect(app.getByTestId("trends-count")).toHaveValue("industries");
+  await expect(app.getByRole("button", { name: "Bars" })).toHaveAttribute("aria-pressed", "true");
+  await expect(app.getByRole("button", { name: "Share per year" })).toHaveAttribute("aria-pressed", "true");
+  const s = await chartState(app);
+  expect(s?.type).toBe("bar");
+  expect(s?.yTitle).toBe("Share of the year's case studies");
+  expect(s?.legend).toEqual(industries.slice(1));
+  const req = (await calls(app, "trends")).at(-1) as { request: { dimension: string; series: string[] } };
+  expect(req.request.dimension).toBe("industries");
+  expect(req.request.series).toHaveLength(industries.length - 1);
 });
 
 test("the numbers table lists the cells and opens them too", async ({ app }) => {

@@ -2,6 +2,7 @@
 import type { Filters } from "./Filters";
 import type { Sort } from "./Sort";
 import type { ThemePreference } from "./ThemePreference";
+import type { TrendsPrefs } from "./TrendsPrefs";
 
 /**
  * What the UI restores on the next launch. Unknown or broken files fall back to defaults
@@ -11,4 +12,4 @@ export type UiState = { query: string, filters: Filters, sort: Sort,
 /**
  * The case study open in the reader.
  */
-open_id: number | null, theme: ThemePreference, };
+open_id: number | null, theme: ThemePreference, trends: TrendsPrefs, };

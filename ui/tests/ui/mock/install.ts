@@ -494,6 +494,7 @@ function install() {
               sort: "relevance",
               open_id: null,
               theme: "system",
+              trends: { count: "technique", mode: "counts", chart: "lines", series: null },
             }
           );
         case "save_ui_state":

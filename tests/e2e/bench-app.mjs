@@ -1,0 +1,243 @@
+// The desktop app's benchmark (issue 5): the real app, through its real webview, on a large
+// library. Not a test (nothing here fails on a slow machine); run by scripts/bench-app, which
+// builds the library and the app and starts Xvfb. Measures:
+//
+// - window to first results: from the WebDriver session request (the app process starts) to
+//   the first results on screen, and the same from the page's own navigation start;
+// - keystroke to results: a real key event typed into the search box (WebDriver sends key
+//   events) to the frame after the results and counts for the new text are in the DOM, one
+//   keystroke at a time, over words of the benchmark's query mix;
+// - scrolling: the result list scrolled by 3 rows a frame for ~3 s; frame intervals, and
+//   frames over 1.5× the display's interval counted as dropped;
+// - memory: resident memory (PSS where the kernel gives it) of the app and its WebKit
+//   processes, after the measurements.
+//
+// env: CASEBOOK_APP (built app), CASEBOOK_LIBRARY (the library), BENCH_OUT (JSON file),
+// WEBDRIVER_PORT, TAURI_DRIVER, WEBKIT_DRIVER; BENCH_KEYSTROKES (default 120).
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { WebDriver } from "./webdriver.mjs";
+
+const app = resolve(process.env.CASEBOOK_APP ?? "target/debug/casebook-desktop");
+const library = process.env.CASEBOOK_LIBRARY;
+const out = process.env.BENCH_OUT ?? "bench-out/app.json";
+const port = Number(process.env.WEBDRIVER_PORT ?? 4445);
+const keystrokes = Number(process.env.BENCH_KEYSTROKES ?? 120);
+if (!library) throw new Error("CASEBOOK_LIBRARY must name the library to open");
+
+const SEARCH = 'input[aria-label="Search case studies"]';
+const COUNT = "[data-testid=result-count]";
+const wd = new WebDriver(`http://127.0.0.1:${port}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : null;
+};
+const summary = (xs) => ({
+  n: xs.length,
+  p50: percentile(xs, 50),
+  p95: percentile(xs, 95),
+  p99: percentile(xs, 99),
+  max: xs.length ? Math.max(...xs) : null,
+});
+
+/** The process ids of `root` and everything below it. */
+function tree(root) {
+  const children = new Map();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all = [];
+  const walk = (p) => {
+    all.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(root);
+  return all;
+}
+
+function memoryOf(pid) {
+  const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  let kb = null;
+  let kind = "pss";
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+    kb = m ? Number(m[1]) : null;
+  } catch {
+    // no smaps_rollup: RSS
+  }
+  if (kb === null) {
+    kind = "rss";
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    kb = m ? Number(m[1]) : 0;
+  }
+  return { pid, comm, mib: Math.round((kb / 1024) * 10) / 10, kind };
+}
+
+/** The app's processes: the one running the built binary, and its WebKit helpers. */
+function appMemory(driverPid) {
+  const pids = tree(driverPid);
+  const appPid = pids.find((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[0] === app;
+    } catch {
+      return false;
+    }
+  });
+  if (!appPid) return { processes: [], total_mib: null };
+  const processes = tree(appPid).map(memoryOf);
+  const total = processes.reduce((a, p) => a + p.mib, 0);
+  return { processes, total_mib: Math.round(total * 10) / 10 };
+}
+
+async function main() {
+  const driver = spawn(
+    process.env.TAURI_DRIVER ?? "tauri-driver",
+    ["--port", String(port), "--native-driver", process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver"],
+    { env: { ...process.env, CASEBOOK_LIBRARY: library }, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  try {
+    await wd.until(
+      async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok,
+      "tauri-driver",
+      20000,
+    );
+    const t0 = performance.now();
+    await wd.start(app);
+    const firstResults = await wd.until(
+      async () => {
+        const rows = await wd.$$(".results [role=option] .row-title");
+        return rows.length > 0 ? performance.now() - t0 : null;
+      },
+      "the first results",
+      60000,
+    );
+    const inPage = await wd.exec(() => performance.now());
+    const total = Number((await wd.text(COUNT)).replace(/,/g, ""));
+    console.log(`window to first results: ${firstResults.toFixed(0)} ms (page: ≤ ${inPage.toFixed(0)} ms); ${total} case studies`);
+
+    // Keystroke to results, one key at a time, over words of the query mix.
+    const words = readFileSync(resolve(dirname(new URL(import.meta.url).pathname), "../../bench/queries.txt"), "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => /^[a-z][a-z -]+$/.test(l));
+    await wd.exec(() => {
+      const w = window;
+      w.__bench = { keyAt: 0 };
+      document.addEventListener("keydown", () => (w.__bench.keyAt = performance.now()), true);
+      return true;
+    });
+    const latencies = [];
+    let wi = 0;
+    while (latencies.length < keystrokes && wi < words.length * 4) {
+      const word = words[wi++ % words.length];
+      // Clear the box (one search), then type the word key by key.
+      await wd.exec((sel) => {
+        const el = document.querySelector(sel);
+        el.focus();
+        el.value = "";
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+        return true;
+      }, SEARCH);
+      await wd.until(
+        () => wd.exec(() => document.querySelector(".results")?.dataset.shownQuery === ""),
+        "the cleared search",
+        30000,
+      );
+      let typed = "";
+      for (const ch of word) {
+        typed += ch;
+        await wd.type(SEARCH, ch);
+        const ms = await wd.until(
+          () =>
+            wd.exec((want) => {
+              const el = document.querySelector(".results");
+              if (!el || el.dataset.shownQuery !== want.trim()) return null;
+              // The frame after the DOM holds the results: when they are on screen.
+              return new Promise((r) => requestAnimationFrame(() => r(performance.now() - window.__bench.keyAt)));
+            }, typed),
+          `results for "${typed}"`,
+          30000,
+        );
+        if (typed.trim() === typed) latencies.push(ms);
+        if (latencies.length >= keystrokes) break;
+      }
+    }
+    const keys = summary(latencies);
+    console.log(`keystroke to results: p50 ${keys.p50?.toFixed(1)} ms, p95 ${keys.p95?.toFixed(1)}, p99 ${keys.p99?.toFixed(1)}, max ${keys.max?.toFixed(1)} (${keys.n} keys)`);
+
+    // Scrolling the whole list: all results again, then 3 rows a frame for ~3 s.
+    await wd.exec((sel) => {
+      const el = document.querySelector(sel);
+      el.value = "";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      return true;
+    }, SEARCH);
+    await wd.until(
+      () => wd.exec(() => document.querySelector(".results")?.dataset.shownQuery === ""),
+      "all results",
+      30000,
+    );
+    await sleep(500);
+    const scroll = await wd.cmd("POST", "/execute/async", {
+      script: `const done = arguments[arguments.length - 1];
+        const list = document.querySelector(".results .vlist") ?? document.querySelector(".results .list");
+        const row = document.querySelector(".results [role=option]");
+        const step = (row ? row.getBoundingClientRect().height : 64) * 3;
+        const frames = [];
+        let last = performance.now();
+        const end = last + 3000;
+        const tick = (now) => {
+          frames.push(now - last);
+          last = now;
+          const scroller = [list, ...list.querySelectorAll("*")].find((e) => e.scrollHeight > e.clientHeight + 10) ?? list;
+          scroller.scrollTop += step;
+          if (now < end) requestAnimationFrame(tick);
+          else done({ frames: frames.slice(1), top: scroller.scrollTop, rows: document.querySelectorAll(".results [role=option] .row-title").length });
+        };
+        requestAnimationFrame(tick);`,
+      args: [],
+    });
+    const interval = percentile(scroll.frames, 50);
+    const dropped = scroll.frames.filter((f) => f > interval * 1.5).length;
+    const frames = summary(scroll.frames);
+    console.log(
+      `scrolling: ${scroll.frames.length} frames, median interval ${interval?.toFixed(1)} ms, p99 ${frames.p99?.toFixed(1)} ms, ${dropped} over 1.5× the median; scrolled to ${Math.round(scroll.top)} px with ${scroll.rows} rows rendered`,
+    );
+
+    await sleep(1000);
+    const memory = appMemory(driver.pid);
+    console.log(`memory: ${memory.total_mib} MiB in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}`).join(", ")})`);
+
+    const result = {
+      library_case_studies: total,
+      window_to_first_results_ms: firstResults,
+      page_time_at_first_results_ms: inPage,
+      keystroke_to_results_ms: keys,
+      keystroke_samples_ms: latencies,
+      scrolling: { frames: scroll.frames.length, median_interval_ms: interval, p99_interval_ms: frames.p99, dropped, rows_rendered: scroll.rows },
+      memory,
+    };
+    mkdirSync(dirname(resolve(out)), { recursive: true });
+    writeFileSync(out, JSON.stringify(result, null, 2));
+    console.log(`wrote ${out}`);
+    await wd.stop();
+  } finally {
+    driver.kill();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
