@@ -24,7 +24,7 @@ elapsed() { printf '   (%ss)\n' "$(($(date +%s) - $1))"; }
 run_ui() {
   local t=$(date +%s)
   step "UI: format + lint"
-  (cd ui && npx prettier --check . && npx eslint .)
+  (cd ui && npx prettier --check . ../tests/e2e && npx eslint .)
   step "UI: types (svelte-check)"
   (cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings)
   step "UI: unit tests (vitest)"

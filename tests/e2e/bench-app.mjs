@@ -19,7 +19,9 @@ import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { WebDriver } from "./webdriver.mjs";
 
-const app = resolve(process.env.CASEBOOK_APP ?? "target/debug/casebook-desktop");
+const app = resolve(
+  process.env.CASEBOOK_APP ?? "target/debug/casebook-desktop",
+);
 const library = process.env.CASEBOOK_LIBRARY;
 const out = process.env.BENCH_OUT ?? "bench-out/app.json";
 const port = Number(process.env.WEBDRIVER_PORT ?? 4445);
@@ -33,7 +35,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : null;
+  return s.length
+    ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]
+    : null;
 };
 const summary = (xs) => ({
   n: xs.length,
@@ -71,14 +75,18 @@ function memoryOf(pid) {
   let kb = null;
   let kind = "pss";
   try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+    const m = /^Pss:\s+(\d+) kB/m.exec(
+      readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"),
+    );
     kb = m ? Number(m[1]) : null;
   } catch {
     // no smaps_rollup: RSS
   }
   if (kb === null) {
     kind = "rss";
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(
+      readFileSync(`/proc/${pid}/status`, "utf8"),
+    );
     kb = m ? Number(m[1]) : 0;
   }
   return { pid, comm, mib: Math.round((kb / 1024) * 10) / 10, kind };
@@ -103,12 +111,21 @@ function appMemory(driverPid) {
 async function main() {
   const driver = spawn(
     process.env.TAURI_DRIVER ?? "tauri-driver",
-    ["--port", String(port), "--native-driver", process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver"],
-    { env: { ...process.env, CASEBOOK_LIBRARY: library }, stdio: ["ignore", "inherit", "inherit"] },
+    [
+      "--port",
+      String(port),
+      "--native-driver",
+      process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver",
+    ],
+    {
+      env: { ...process.env, CASEBOOK_LIBRARY: library },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
   );
   try {
     await wd.until(
-      async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok,
+      async () =>
+        (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok,
       "tauri-driver",
       20000,
     );
@@ -124,17 +141,29 @@ async function main() {
     );
     const inPage = await wd.exec(() => performance.now());
     const total = Number((await wd.text(COUNT)).replace(/,/g, ""));
-    console.log(`window to first results: ${firstResults.toFixed(0)} ms (page: ≤ ${inPage.toFixed(0)} ms); ${total} case studies`);
+    console.log(
+      `window to first results: ${firstResults.toFixed(0)} ms (page: ≤ ${inPage.toFixed(0)} ms); ${total} case studies`,
+    );
 
     // Keystroke to results, one key at a time, over words of the query mix.
-    const words = readFileSync(resolve(dirname(new URL(import.meta.url).pathname), "../../bench/queries.txt"), "utf8")
+    const words = readFileSync(
+      resolve(
+        dirname(new URL(import.meta.url).pathname),
+        "../../bench/queries.txt",
+      ),
+      "utf8",
+    )
       .split("\n")
       .map((l) => l.trim())
       .filter((l) => /^[a-z][a-z -]+$/.test(l));
     await wd.exec(() => {
       const w = window;
       w.__bench = { keyAt: 0 };
-      document.addEventListener("keydown", () => (w.__bench.keyAt = performance.now()), true);
+      document.addEventListener(
+        "keydown",
+        () => (w.__bench.keyAt = performance.now()),
+        true,
+      );
       return true;
     });
     const latencies = [];
@@ -150,7 +179,10 @@ async function main() {
         return true;
       }, SEARCH);
       await wd.until(
-        () => wd.exec(() => document.querySelector(".results")?.dataset.shownQuery === ""),
+        () =>
+          wd.exec(
+            () => document.querySelector(".results")?.dataset.shownQuery === "",
+          ),
         "the cleared search",
         30000,
       );
@@ -164,7 +196,11 @@ async function main() {
               const el = document.querySelector(".results");
               if (!el || el.dataset.shownQuery !== want.trim()) return null;
               // The frame after the DOM holds the results: when they are on screen.
-              return new Promise((r) => requestAnimationFrame(() => r(performance.now() - window.__bench.keyAt)));
+              return new Promise((r) =>
+                requestAnimationFrame(() =>
+                  r(performance.now() - window.__bench.keyAt),
+                ),
+              );
             }, typed),
           `results for "${typed}"`,
           30000,
@@ -174,7 +210,9 @@ async function main() {
       }
     }
     const keys = summary(latencies);
-    console.log(`keystroke to results: p50 ${keys.p50?.toFixed(1)} ms, p95 ${keys.p95?.toFixed(1)}, p99 ${keys.p99?.toFixed(1)}, max ${keys.max?.toFixed(1)} (${keys.n} keys)`);
+    console.log(
+      `keystroke to results: p50 ${keys.p50?.toFixed(1)} ms, p95 ${keys.p95?.toFixed(1)}, p99 ${keys.p99?.toFixed(1)}, max ${keys.max?.toFixed(1)} (${keys.n} keys)`,
+    );
 
     // Scrolling the whole list: all results again, then 3 rows a frame for ~3 s.
     await wd.exec((sel) => {
@@ -184,7 +222,10 @@ async function main() {
       return true;
     }, SEARCH);
     await wd.until(
-      () => wd.exec(() => document.querySelector(".results")?.dataset.shownQuery === ""),
+      () =>
+        wd.exec(
+          () => document.querySelector(".results")?.dataset.shownQuery === "",
+        ),
       "all results",
       30000,
     );
@@ -217,7 +258,9 @@ async function main() {
 
     await sleep(1000);
     const memory = appMemory(driver.pid);
-    console.log(`memory: ${memory.total_mib} MiB in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}`).join(", ")})`);
+    console.log(
+      `memory: ${memory.total_mib} MiB in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}`).join(", ")})`,
+    );
 
     const result = {
       library_case_studies: total,
@@ -225,7 +268,13 @@ async function main() {
       page_time_at_first_results_ms: inPage,
       keystroke_to_results_ms: keys,
       keystroke_samples_ms: latencies,
-      scrolling: { frames: scroll.frames.length, median_interval_ms: interval, p99_interval_ms: frames.p99, dropped, rows_rendered: scroll.rows },
+      scrolling: {
+        frames: scroll.frames.length,
+        median_interval_ms: interval,
+        p99_interval_ms: frames.p99,
+        dropped,
+        rows_rendered: scroll.rows,
+      },
       memory,
     };
     mkdirSync(dirname(resolve(out)), { recursive: true });
