@@ -155,6 +155,7 @@ impl Library {
             _lock: lock_file,
         };
         library.refresh_companies_if_stale()?;
+        library.regroup_companies_if_dirty()?;
         library.index_notice = library.sync_index(state)?;
         if let Some(notice) = &library.index_notice {
             tracing::warn!("{notice}");
@@ -189,9 +190,14 @@ impl Library {
         Ok(())
     }
 
-    /// Regroups the companies after an import (see [`store::regroup_companies`]).
-    fn regroup_companies(&self) -> Result<()> {
+    /// Regroups the companies when an import changed a company's spelling or aliases (see
+    /// [`store::regroup_companies`]); also at open, when a process stopped between an
+    /// import's commit and its regrouping.
+    fn regroup_companies_if_dirty(&self) -> Result<()> {
         let mut conn = lock(&self.writer);
+        if !store::companies_dirty(&conn)? {
+            return Ok(());
+        }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if store::regroup_companies(&tx)? > 0 {
             store::bump_generation(&tx)?;
@@ -696,9 +702,7 @@ impl Library {
                 current: name,
             });
         }
-        if !report.changed_ids.is_empty() {
-            self.regroup_companies()?;
-        }
+        self.regroup_companies_if_dirty()?;
         self.flush_index_queue(&lock(&self.writer))?;
         report.changed_ids.sort_unstable();
         report.changed_ids.dedup();

@@ -5,22 +5,39 @@ use crate::company;
 use crate::error::Result;
 use crate::model::CaseStudyId;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::BTreeSet;
 
 /// Records the aliases `texts` (title, summary, body) give the case study's company, and
 /// places it in a company at once: the group its spelling already belongs to, else its own
 /// [`company::key`]. [`regroup_companies`] (after an import) then settles display names and
 /// joins found in the text, so a long import does not regroup the library per batch.
+///
+/// `before` is the company as written before this write (`None` for a new case study).
+/// When the spelling or the aliases changed, the library is marked for regrouping in the
+/// same transaction ([`companies_dirty`]); an edit that leaves both alone (most re-imports)
+/// does not regroup the library, which at 100,000 case studies takes over a second.
 pub fn write_company(
     conn: &Connection,
     id: CaseStudyId,
+    before: Option<&str>,
     written: Option<&str>,
     texts: &[&str],
 ) -> Result<()> {
+    let old_aliases: BTreeSet<String> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT alias FROM company_aliases WHERE case_study_id = ?1")?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
     conn.prepare_cached("DELETE FROM company_aliases WHERE case_study_id = ?1")?
         .execute([id])?;
-    let Some(written) = written.filter(|c| !c.trim().is_empty()) else {
+    let respelled = spelled(before) != spelled(written);
+    let Some(written) = spelled(written) else {
         conn.prepare_cached("DELETE FROM case_study_companies WHERE case_study_id = ?1")?
             .execute([id])?;
+        if respelled || !old_aliases.is_empty() {
+            mark_companies_dirty(conn)?;
+        }
         return Ok(());
     };
     let key = match resolve_company(conn, written)? {
@@ -52,10 +69,42 @@ pub fn write_company(
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO company_aliases (case_study_id, alias) VALUES (?1, ?2)",
     )?;
-    for alias in company::text_aliases(written, texts) {
+    let new_aliases: BTreeSet<String> = company::text_aliases(written, texts).into_iter().collect();
+    for alias in &new_aliases {
         insert.execute(params![id, alias])?;
     }
+    if respelled || old_aliases != new_aliases {
+        mark_companies_dirty(conn)?;
+    }
     Ok(())
+}
+
+/// A company as written, trimmed; `None` when there is none.
+fn spelled(c: Option<&str>) -> Option<&str> {
+    c.map(str::trim).filter(|c| !c.is_empty())
+}
+
+fn mark_companies_dirty(conn: &Connection) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('companies_dirty', 1)
+         ON CONFLICT (key) DO UPDATE SET value = 1",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
+/// True when a write changed a company's spelling or aliases since the last
+/// [`regroup_companies`]: the grouping must be settled again (after an import, or at open
+/// when the process stopped before it could).
+pub fn companies_dirty(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM meta WHERE key = 'companies_dirty'",
+            [],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// True when the grouping was computed by older rules (or never): the library must run
@@ -85,7 +134,13 @@ pub fn refresh_companies(conn: &Connection) -> Result<u64> {
     for (id, written) in rows {
         let (title, summary, body): (String, String, String) =
             text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        write_company(conn, id, written.as_deref(), &[&title, &summary, &body])?;
+        write_company(
+            conn,
+            id,
+            written.as_deref(),
+            written.as_deref(),
+            &[&title, &summary, &body],
+        )?;
     }
     let changed = regroup_companies(conn)?;
     conn.execute(
@@ -166,6 +221,7 @@ pub fn regroup_companies(conn: &Connection) -> Result<u64> {
             name.execute(params![company::normalize(alias), g.key])?;
         }
     }
+    conn.execute("DELETE FROM meta WHERE key = 'companies_dirty'", [])?;
     Ok(changed)
 }
 

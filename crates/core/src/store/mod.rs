@@ -204,7 +204,7 @@ pub fn insert_case_study(
     ])?;
     let id = conn.last_insert_rowid();
     write_tags_and_fingerprints(conn, id, cs, fingerprints, false)?;
-    write_company(conn, id, cs.company.as_deref(), &company_texts(cs))?;
+    write_company(conn, id, None, cs.company.as_deref(), &company_texts(cs))?;
     queue_for_index(conn, id)?;
     Ok(id)
 }
@@ -261,6 +261,9 @@ pub fn write_case_study(
     slug: &str,
     fingerprints: &[i64],
 ) -> Result<()> {
+    let before: Option<String> = conn
+        .prepare_cached("SELECT company FROM case_studies WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
     conn.prepare_cached(
         "UPDATE case_studies SET slug = ?2, title = ?3, company = ?4, industry = ?5, year = ?6,
            link = ?7, summary = ?8, body_markdown = ?9, body_text = ?10, fingerprint_count = ?11,
@@ -283,7 +286,13 @@ pub fn write_case_study(
         cs.link.as_deref().map(crate::import::dedup::link_key)
     ])?;
     write_tags_and_fingerprints(conn, id, cs, fingerprints, true)?;
-    write_company(conn, id, cs.company.as_deref(), &company_texts(cs))?;
+    write_company(
+        conn,
+        id,
+        before.as_deref(),
+        cs.company.as_deref(),
+        &company_texts(cs),
+    )?;
     queue_for_index(conn, id)
 }
 
