@@ -312,6 +312,11 @@ fn main() {
         "edit visible in search: median {:.0} ms, max {:.0} ms (re-import of one file + commit + search)",
         edit.p50, edit.max
     );
+    let note = note_visibility(&lib);
+    println!(
+        "note visible in search: median {:.0} ms, max {:.0} ms (one note written + commit + search)",
+        note.p50, note.max
+    );
     let hwm = proc_status("VmHWM:");
     drop(lib);
 
@@ -403,6 +408,7 @@ fn main() {
         "rounds": args.rounds,
         "queries": queries_json,
         "edit_visible_ms": stats_json(&edit),
+        "note_visible_ms": stats_json(&note),
         "fts5": peer,
         "ratio_fts5_over_casebook": ratios,
     });
@@ -512,6 +518,28 @@ fn edit_visibility(lib: &Library, work: &Path) -> Stats {
         let found = lib.search(&req).expect("search").total;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(found, 1, "the edit is not visible");
+    }
+    stats(times)
+}
+
+/// Writes a note with a new word on a case study and searches for the word until found (notes
+/// are searchable): the time from the write to the first search that sees it.
+fn note_visibility(lib: &Library) -> Stats {
+    let first = lib.search(&SearchRequest::default()).expect("search");
+    let id = first.hits.first().expect("a case study to annotate").id;
+    let mut times = Vec::new();
+    for i in 0..7 {
+        let word = format!("quillnote{}", ["a", "b", "c", "d", "e", "f", "g"][i]);
+        let t = Instant::now();
+        lib.set_note(id, &format!("Worth rereading: {word}."))
+            .expect("note");
+        let req = SearchRequest {
+            query: word.clone(),
+            ..Default::default()
+        };
+        let found = lib.search(&req).expect("search").total;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(found, 1, "the note is not visible");
     }
     stats(times)
 }

@@ -264,17 +264,19 @@ pub fn assert_inert(html: &str) {
     }
 }
 
-/// What a browser would see as the scheme: control characters and whitespace are
-/// stripped from URLs before the scheme is read.
+/// True for an in-page anchor of ours or a URL whose scheme is `http`, `https` or `mailto`,
+/// read as a browser reads it: control characters and whitespace are stripped first, and
+/// the scheme is what comes before the first `:` (so `https:/host/x`, which browsers take
+/// as `https://host/x`, is https; a URL with no scheme, which would resolve against the
+/// app's own origin, is not safe).
 fn safe_url(url: &str) -> bool {
     let squashed: String = url
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
         .collect::<String>()
         .to_ascii_lowercase();
+    let scheme = squashed.split_once(':').map(|(scheme, _)| scheme);
     squashed.starts_with("#h-")
         || squashed.starts_with("#fn")
-        || squashed.starts_with("http://")
-        || squashed.starts_with("https://")
-        || squashed.starts_with("mailto:")
+        || matches!(scheme, Some("http" | "https" | "mailto"))
 }
