@@ -16,6 +16,9 @@ pub const MENU_EVENT: &str = "menu";
 
 const AUTO_BACKUPS_KEPT: usize = 10;
 const AUTO_BACKUP_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+/// The daily backup waits this long after start, so that reading and writing a large
+/// library's copy (gigabytes at 100,000 case studies) does not slow the first searches.
+const AUTO_BACKUP_AFTER: std::time::Duration = std::time::Duration::from_secs(90);
 
 pub fn run() {
     init_logging();
@@ -44,8 +47,9 @@ pub fn run() {
                     return;
                 };
                 watching::restart(&handle, lib.clone());
-                // A rolling daily backup, the last ten kept.
+                // A rolling daily backup, the last ten kept, once the app has settled.
                 let made = tauri::async_runtime::spawn_blocking(move || {
+                    std::thread::sleep(AUTO_BACKUP_AFTER);
                     lib.auto_backup(AUTO_BACKUPS_KEPT, AUTO_BACKUP_EVERY)
                 })
                 .await;

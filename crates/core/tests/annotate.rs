@@ -519,8 +519,12 @@ fn trash_hides_and_restore_brings_back_with_annotations() {
     let before = lib.annotations(ids[0]).unwrap();
     lib.trash(&[ids[0]]).unwrap();
     assert_eq!(lib.list().unwrap().len(), 2);
-    assert_eq!(lib.stats().unwrap().case_studies, 2);
-    assert_eq!(lib.stats().unwrap().indexed, 2);
+    let stats = lib.stats().unwrap();
+    assert_eq!(
+        (stats.case_studies, stats.sources, stats.indexed),
+        (2, 2, 2)
+    );
+    assert_eq!(stats.companies, lib.companies().unwrap().len() as u64);
     assert_eq!(search(&lib, "wombat", Filters::default()).total, 0);
     assert_eq!(search(&lib, "", Filters::default()).total, 2);
     assert_eq!(lib.collections().unwrap()[0].count, 0);

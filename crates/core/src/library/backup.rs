@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::BackupInfo;
 use crate::store;
 use rusqlite::backup::Backup;
-use rusqlite::{Connection, MAIN_DB};
+use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,7 +18,9 @@ const BACKUP_SUFFIX: &str = ".sqlite3";
 impl Library {
     /// Writes a consistent snapshot of the database to `dest` (a file, replaced if it exists,
     /// or an existing folder to write a time-stamped file into); returns the file written.
-    /// Writes wait while it runs; the file appears complete or not at all.
+    /// It is `VACUUM INTO` on a connection of its own: one read transaction, so searches
+    /// and writes go on while it runs (at 100,000 case studies it takes about a minute); the
+    /// file appears complete or not at all.
     pub fn backup(&self, dest: &Path) -> Result<PathBuf> {
         let dest = if dest.is_dir() {
             dest.join(format!(
@@ -30,14 +32,23 @@ impl Library {
         };
         let tmp = dest.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
+        let tmp_name = tmp.to_str().ok_or_else(|| {
+            Error::io(
+                &tmp,
+                std::io::Error::other("the backup's path is not valid UTF-8"),
+            )
+        })?;
         {
-            let conn = lock(&self.writer);
-            let mut dst = Connection::open(&tmp)?;
-            {
-                let b = Backup::new_with_names(&conn, MAIN_DB, &mut dst, MAIN_DB)?;
-                b.run_to_completion(1 << 20, Duration::ZERO, None)?;
-            }
+            let src = Connection::open_with_flags(
+                self.root.join(super::DATABASE_FILE),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            src.busy_timeout(Duration::from_secs(10))?;
+            src.execute("VACUUM INTO ?1", [tmp_name])?;
+        }
+        {
             // A self-contained file: no -wal beside it.
+            let dst = Connection::open(&tmp)?;
             let _mode: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
         }
         std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;

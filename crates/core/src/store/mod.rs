@@ -627,26 +627,23 @@ pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>>
 }
 
 pub fn stats(conn: &Connection) -> Result<Stats> {
-    let (case_studies, companies, year_min, year_max): (i64, i64, Option<i32>, Option<i32>) = conn
-        .query_row(
-            "SELECT count(*), count(DISTINCT k.company_key), min(year), max(year)
-         FROM case_studies c LEFT JOIN case_study_companies k ON k.case_study_id = c.id
-         WHERE deleted_at IS NULL",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
-    let sources: i64 = conn.query_row(
-        "SELECT count(*) FROM sources JOIN case_studies c ON c.id = case_study_id
-         WHERE c.deleted_at IS NULL",
+    // Every count reads indexes only (`case_studies_live` and the tables' own): the trash
+    // is found through the index, never by reading case study rows.
+    const LIVE: &str =
+        "case_study_id NOT IN (SELECT id FROM case_studies WHERE deleted_at IS NOT NULL)";
+    let (case_studies, year_min, year_max): (i64, Option<i32>, Option<i32>) = conn.query_row(
+        "SELECT count(*), min(year), max(year) FROM case_studies WHERE deleted_at IS NULL",
         [],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let tags: i64 = conn.query_row(
-        "SELECT count(DISTINCT tag) FROM tags JOIN case_studies c ON c.id = case_study_id
-         WHERE c.deleted_at IS NULL",
-        [],
-        |r| r.get(0),
-    )?;
+    let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let companies = count(&format!(
+        "SELECT count(DISTINCT company_key) FROM case_study_companies WHERE {LIVE}"
+    ))?;
+    let sources = count(&format!("SELECT count(*) FROM sources WHERE {LIVE}"))?;
+    let tags = count(&format!(
+        "SELECT count(DISTINCT tag) FROM tags WHERE {LIVE}"
+    ))?;
     Ok(Stats {
         case_studies: case_studies as u64,
         sources: sources as u64,
