@@ -586,14 +586,29 @@ fn list(el: ElementRef, ordered: bool, indent: usize, depth: usize) -> String {
     out
 }
 
+/// A table's own rows (directly or in its `thead`/`tbody`/`tfoot`) and their own cells: a
+/// table nested in a cell is that cell's text, not rows of this table too (taking every
+/// descendant row repeated nested content once per level: quadratic output from a few KB).
 fn table(el: ElementRef) -> Option<String> {
-    let tr = sel("tr")?;
-    let cell = sel("th, td")?;
-    let rows: Vec<Vec<String>> = el
-        .select(&tr)
+    fn children(e: ElementRef<'_>) -> Vec<ElementRef<'_>> {
+        e.children().filter_map(ElementRef::wrap).collect()
+    }
+    let own_rows = children(el)
+        .into_iter()
+        .flat_map(|c| match c.value().name() {
+            "tr" => vec![c],
+            "thead" | "tbody" | "tfoot" => children(c)
+                .into_iter()
+                .filter(|r| r.value().name() == "tr")
+                .collect(),
+            _ => Vec::new(),
+        });
+    let rows: Vec<Vec<String>> = own_rows
         .take(10_000)
         .map(|r| {
-            r.select(&cell)
+            children(r)
+                .into_iter()
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
                 .map(|c| text_of(c).replace('|', "\\|"))
                 .collect::<Vec<_>>()
         })
@@ -694,5 +709,23 @@ mod tests {
             "<span>".repeat(5_000)
         );
         assert!(!parse(&html).body_markdown.contains("bad"));
+    }
+
+    #[test]
+    fn nested_tables_give_their_text_once() {
+        let depth = 40;
+        let html = format!(
+            "<html><body><article><h1>T</h1>{}{}</article></body></html>",
+            "<table><tr><td>cell words here".repeat(depth),
+            "</td></tr></table>".repeat(depth)
+        );
+        let md = parse(&html).body_markdown;
+        assert_eq!(md.matches("cell words here").count(), depth, "{md}");
+        assert!(
+            md.len() < html.len(),
+            "{} bytes from {}",
+            md.len(),
+            html.len()
+        );
     }
 }
