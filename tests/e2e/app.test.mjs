@@ -69,6 +69,16 @@ async function setQuery(text) {
     "",
   );
   if (text) await wd.type(SEARCH, text);
+  // Until the results on screen are this text's (when the list is shown): the count of the
+  // previous search may equal the one a test waits for, and its rows are about to go.
+  await wd.until(
+    () =>
+      wd.exec((q) => {
+        const list = document.querySelector(".results");
+        return !list || list.dataset.shownQuery === q;
+      }, text.trim()),
+    `the results for "${text}"`,
+  );
 }
 
 function caseStudy(slug, title, company, year, tags, body) {
