@@ -126,8 +126,20 @@ before(async () => {
 after(async () => {
   await wd.stop().catch(() => {});
   driverProc?.kill();
-  if (tmp && !process.env.E2E_KEEP)
-    rmSync(tmp, { recursive: true, force: true });
+  // WebKit's processes may still be writing their shader cache as they exit: retried, and
+  // a temporary folder left behind is reported, not a failed test.
+  if (tmp && !process.env.E2E_KEEP) {
+    try {
+      rmSync(tmp, {
+        recursive: true,
+        force: true,
+        maxRetries: 20,
+        retryDelay: 100,
+      });
+    } catch (e) {
+      console.warn(`could not remove ${tmp}: ${e.message}`);
+    }
+  }
 });
 
 test("a fresh library opens with the seeds, searchable", async () => {
