@@ -511,15 +511,22 @@ fn edit_visibility(lib: &Library, work: &Path) -> Stats {
             )
             .expect("import");
         assert_eq!(rep.updated, 1, "{rep:?}");
-        let req = SearchRequest {
-            query: word.clone(),
-            ..Default::default()
-        };
-        let found = lib.search(&req).expect("search").total;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(found, 1, "the edit is not visible");
+        times.push(ms_until_found(lib, &word, t, "edit"));
     }
     stats(times)
+}
+
+/// Searches once for `word`, which the change started at `t` must have made findable;
+/// returns the milliseconds since `t`.
+fn ms_until_found(lib: &Library, word: &str, t: Instant, what: &str) -> f64 {
+    let req = SearchRequest {
+        query: word.to_string(),
+        ..Default::default()
+    };
+    let found = lib.search(&req).expect("search").total;
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(found, 1, "the {what} is not visible");
+    ms
 }
 
 /// Writes a note with a new word on a case study and searches for the word until found (notes
@@ -533,13 +540,7 @@ fn note_visibility(lib: &Library) -> Stats {
         let t = Instant::now();
         lib.set_note(id, &format!("Worth rereading: {word}."))
             .expect("note");
-        let req = SearchRequest {
-            query: word.clone(),
-            ..Default::default()
-        };
-        let found = lib.search(&req).expect("search").total;
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-        assert_eq!(found, 1, "the note is not visible");
+        times.push(ms_until_found(lib, &word, t, "note"));
     }
     stats(times)
 }
