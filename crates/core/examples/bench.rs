@@ -5,7 +5,11 @@
 //! cargo run --release -p casebook-core --example bench -- --corpus DIR_OR_FILE \
 //!     [--out bench-out/result.json] [--queries bench/queries.txt] [--rounds 10] \
 //!     [--work DIR] [--keep]
+//! cargo run --release -p casebook-core --example bench -- --library DIR [--no-fts] …
 //! ```
+//!
+//! `--library` measures a library kept by an earlier `--work DIR --keep` run (`DIR/library`)
+//! as it is: no import and no edits (they would change it), only open, search and the peer.
 //!
 //! `--corpus` is anything `casebook import` takes: a folder of case studies in any shape
 //! Casebook reads (Markdown with front matter, JSON/JSONL/CSV, HTML, …), a single file or a
@@ -46,12 +50,15 @@ struct Args {
     work: Option<PathBuf>,
     keep: bool,
     skip_fts: bool,
+    /// An existing library to measure without importing or editing it.
+    library: Option<PathBuf>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: bench --corpus DIR_OR_FILE [--out FILE.json] [--queries FILE] [--rounds N] \
-         [--fts-rounds N] [--work DIR] [--keep] [--no-fts]"
+         [--fts-rounds N] [--work DIR] [--keep] [--no-fts]\n       \
+         bench --library DIR [--out FILE.json] [--queries FILE] [--rounds N] [--no-fts]"
     );
     std::process::exit(2)
 }
@@ -66,6 +73,7 @@ fn parse_args() -> Args {
         work: None,
         keep: false,
         skip_fts: false,
+        library: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -79,10 +87,11 @@ fn parse_args() -> Args {
             "--work" => a.work = Some(PathBuf::from(val())),
             "--keep" => a.keep = true,
             "--no-fts" => a.skip_fts = true,
+            "--library" => a.library = Some(PathBuf::from(val())),
             _ => usage(),
         }
     }
-    if a.corpus.as_os_str().is_empty() {
+    if a.corpus.as_os_str().is_empty() == a.library.is_none() {
         usage()
     }
     a
@@ -225,44 +234,59 @@ fn main() {
             tmp_root.clone()
         }
     };
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).expect("create the work folder");
-    let lib_dir = work.join("library");
+    let lib_dir = match &args.library {
+        Some(dir) => dir.clone(),
+        None => {
+            let _ = std::fs::remove_dir_all(&work);
+            std::fs::create_dir_all(&work).expect("create the work folder");
+            work.join("library")
+        }
+    };
     let input_bytes = dir_size(&args.corpus);
     let no_seed = OpenOptions {
         seed_new_library: false,
     };
     println!(
-        "corpus {} ({:.1} MB); {} queries × {} rounds",
-        args.corpus.display(),
-        input_bytes as f64 / 1e6,
+        "{} ({:.1} MB); {} queries × {} rounds",
+        args.library.as_ref().unwrap_or(&args.corpus).display(),
+        dir_size(args.library.as_ref().unwrap_or(&args.corpus)) as f64 / 1e6,
         mix.len(),
         args.rounds
     );
 
-    // 1. Import.
-    let t = Instant::now();
-    let lib = Library::open_with(&lib_dir, &no_seed).expect("open the library");
-    let report = lib
-        .import(
-            std::slice::from_ref(&args.corpus),
-            &|_| {},
-            &AtomicBool::new(false),
-        )
-        .expect("import");
-    let import_s = t.elapsed().as_secs_f64();
-    let case_studies = lib.stats().expect("stats").case_studies;
-    let hwm_import = proc_status("VmHWM:");
-    println!(
-        "import: {case_studies} case studies ({} added, {} merged, {} failed) in {import_s:.2} s: \
-         {:.0} case studies/s, {:.1} MB/s; peak RSS {hwm_import:.0} MiB",
-        report.added,
-        report.merged,
-        report.failed.len(),
-        case_studies as f64 / import_s,
-        input_bytes as f64 / 1e6 / import_s
-    );
-    drop(lib);
+    // 1. Import (not with --library).
+    let mut import = serde_json::Value::Null;
+    if args.library.is_none() {
+        let t = Instant::now();
+        let lib = Library::open_with(&lib_dir, &no_seed).expect("open the library");
+        let report = lib
+            .import(
+                std::slice::from_ref(&args.corpus),
+                &|_| {},
+                &AtomicBool::new(false),
+            )
+            .expect("import");
+        let import_s = t.elapsed().as_secs_f64();
+        let case_studies = lib.stats().expect("stats").case_studies;
+        let hwm_import = proc_status("VmHWM:");
+        println!(
+            "import: {case_studies} case studies ({} added, {} merged, {} failed) in {import_s:.2} s: \
+             {:.0} case studies/s, {:.1} MB/s; peak RSS {hwm_import:.0} MiB",
+            report.added,
+            report.merged,
+            report.failed.len(),
+            case_studies as f64 / import_s,
+            input_bytes as f64 / 1e6 / import_s
+        );
+        import = json!({
+            "seconds": import_s,
+            "case_studies_per_s": case_studies as f64 / import_s,
+            "mb_per_s": input_bytes as f64 / 1e6 / import_s,
+            "added": report.added, "merged": report.merged, "unchanged": report.unchanged,
+            "failed": report.failed.len(),
+            "peak_rss_mib": hwm_import,
+        });
+    }
 
     // 2. Open + first query.
     let mut opens = Vec::new();
@@ -280,6 +304,7 @@ fn main() {
         lib = Some(l);
     }
     let lib = lib.expect("opened");
+    let case_studies = lib.stats().expect("stats").case_studies;
     println!(
         "open + first query: {:.0} ms (first open after the import), {:.0} ms (again)",
         opens[0], opens[1]
@@ -306,17 +331,21 @@ fn main() {
         cb.p50, cb.p95, cb.p99, cb.max
     );
 
-    // 4. One file edited and re-imported.
-    let edit = edit_visibility(&lib, &work);
-    println!(
-        "edit visible in search: median {:.0} ms, max {:.0} ms (re-import of one file + commit + search)",
-        edit.p50, edit.max
-    );
-    let note = note_visibility(&lib);
-    println!(
-        "note visible in search: median {:.0} ms, max {:.0} ms (one note written + commit + search)",
-        note.p50, note.max
-    );
+    // 4. One file edited and re-imported, one note written (not with --library).
+    let (mut edit, mut note) = (serde_json::Value::Null, serde_json::Value::Null);
+    if args.library.is_none() {
+        let e = edit_visibility(&lib, &work);
+        println!(
+            "edit visible in search: median {:.0} ms, max {:.0} ms (re-import of one file + commit + search)",
+            e.p50, e.max
+        );
+        let n = note_visibility(&lib);
+        println!(
+            "note visible in search: median {:.0} ms, max {:.0} ms (one note written + commit + search)",
+            n.p50, n.max
+        );
+        (edit, note) = (stats_json(&e), stats_json(&n));
+    }
     let hwm = proc_status("VmHWM:");
     drop(lib);
 
@@ -393,22 +422,16 @@ fn main() {
         "corpus": args.corpus.display().to_string(),
         "input_bytes": input_bytes,
         "case_studies": case_studies,
-        "import": {
-            "seconds": import_s,
-            "case_studies_per_s": case_studies as f64 / import_s,
-            "mb_per_s": input_bytes as f64 / 1e6 / import_s,
-            "added": report.added, "merged": report.merged, "unchanged": report.unchanged,
-            "failed": report.failed.len(),
-            "peak_rss_mib": hwm_import,
-        },
+        "library": args.library.as_ref().map(|l| l.display().to_string()),
+        "import": import,
         "open_first_query_ms": {"first": opens[0], "second": opens[1]},
         "library_bytes": library_bytes,
         "peak_rss_mib": hwm,
         "search": stats_json(&cb),
         "rounds": args.rounds,
         "queries": queries_json,
-        "edit_visible_ms": stats_json(&edit),
-        "note_visible_ms": stats_json(&note),
+        "edit_visible_ms": edit,
+        "note_visible_ms": note,
         "fts5": peer,
         "ratio_fts5_over_casebook": ratios,
     });
@@ -421,7 +444,7 @@ fn main() {
     )
     .expect("write the result");
     println!("\nwrote {}", args.out.display());
-    if !args.keep {
+    if !args.keep && args.library.is_none() {
         let _ = std::fs::remove_dir_all(&work);
     }
 }
