@@ -381,18 +381,18 @@ fn best_correction(
     distance: u8,
 ) -> Option<String> {
     let mut candidates: Vec<String> = Vec::new();
+    // The automaton depends on the word only: built once, run on every segment and field
+    // (building one for distance 2 costs more than running it).
+    let (field, _) = fields.first()?;
+    let automaton = FuzzyTermQuery::new(Term::from_field_text(*field, term), distance, true)
+        .automaton()
+        .ok()?;
     for seg in searcher.segment_readers() {
         for (field, _) in fields {
-            let Ok(automaton) =
-                FuzzyTermQuery::new(Term::from_field_text(*field, term), distance, true)
-                    .automaton()
-            else {
-                continue;
-            };
             let Ok(inv) = seg.inverted_index(*field) else {
                 continue;
             };
-            let Ok(mut stream) = inv.terms().search(automaton).into_stream() else {
+            let Ok(mut stream) = inv.terms().search(&automaton).into_stream() else {
                 continue;
             };
             while stream.advance() {
