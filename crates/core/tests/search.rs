@@ -394,29 +394,46 @@ fn passes(d: &IndexDoc, f: &Filters) -> bool {
 
 #[test]
 fn facet_counts_equal_brute_force() {
-    // More documents, several segments (several commits), some deleted.
+    // More documents, several segments (several commits), some deleted. Each segment also
+    // has tags, an industry and companies of its own, sorting before, among and after the
+    // shared ones, so one value has a different ordinal in each segment.
     let mut docs = Vec::new();
     let tags = ["rag", "agent-based", "evals", "chatbot", "fine-tuning"];
+    let own_tags = ["aaa-first", "d-middle", "zz-last"];
     let inds = ["tech", "finance", "legal"];
+    let own_inds = ["aerospace", "mining", "zoology"];
     let comps = ["Acme", "Globex", "Initech", "Hooli"];
     for i in 0..120i64 {
-        let t: Vec<&str> = tags
+        let batch = i as usize / 40;
+        let mut t: Vec<&str> = tags
             .iter()
             .enumerate()
             .filter(|(k, _)| (i as usize + k).is_multiple_of(k + 2))
             .map(|(_, t)| *t)
             .collect();
+        if i % 2 == 0 {
+            t.push(own_tags[batch]);
+        }
         let body = if i % 3 == 0 {
             "alpha beta"
         } else {
             "beta gamma"
         };
+        let company = format!("{} {}", comps[i as usize % 4], ["", "B", "C"][batch]);
         docs.push(doc(
             i + 1,
             &format!("Case {i}"),
-            comps[i as usize % 4],
-            inds[i as usize % 3],
-            if i % 7 == 0 { 0 } else { 2019 + (i as i32 % 6) },
+            company.trim(),
+            if i % 5 == 0 {
+                own_inds[batch]
+            } else {
+                inds[i as usize % 3]
+            },
+            if i % 7 == 0 {
+                0
+            } else {
+                2019 + (i as i32 % 6) + batch as i32
+            },
             &t,
             body,
         ));
@@ -429,7 +446,7 @@ fn facet_counts_equal_brute_force() {
     }
     idx.delete(&[5, 50, 100]).unwrap();
     idx.commit(9).unwrap();
-    let live: Vec<IndexDoc> = docs
+    let mut live: Vec<IndexDoc> = docs
         .into_iter()
         .filter(|d| ![5, 50, 100].contains(&d.id))
         .collect();
@@ -445,8 +462,13 @@ fn facet_counts_equal_brute_force() {
             ..Default::default()
         },
         Filters {
-            industries: vec!["tech".into(), "legal".into()],
-            companies: vec!["acme".into(), "HOOLI".into()],
+            tags: vec!["d-middle".into(), "rag".into()],
+            tag_mode: TagMode::Any,
+            ..Default::default()
+        },
+        Filters {
+            industries: vec!["tech".into(), "legal".into(), "mining".into()],
+            companies: vec!["acme".into(), "HOOLI B".into()],
             ..Default::default()
         },
         Filters {
@@ -456,26 +478,39 @@ fn facet_counts_equal_brute_force() {
             ..Default::default()
         },
     ];
-    for q in ["", "alpha", "beta", "gamma -alpha"] {
-        let matches = |d: &IndexDoc| match q {
-            "" | "beta" => true,
-            "alpha" => d.body_text.contains("alpha"),
-            _ => !d.body_text.contains("alpha"),
-        };
-        for f in &filter_sets {
-            let r = idx
-                .search(&SearchRequest {
-                    query: q.into(),
-                    filters: f.clone(),
-                    ..Default::default()
-                })
-                .unwrap();
-            let want = brute_facets(&live, &matches, f);
-            assert_eq!(r.facets, want, "query {q:?} filters {f:?}");
-            let total = live.iter().filter(|d| matches(d) && passes(d, f)).count();
-            assert_eq!(r.total as usize, total, "query {q:?} filters {f:?}");
+    let check = |idx: &SearchIndex, live: &[IndexDoc], when: &str| {
+        for q in ["", "alpha", "beta", "gamma -alpha"] {
+            let matches = |d: &IndexDoc| match q {
+                "" | "beta" => true,
+                "alpha" => d.body_text.contains("alpha"),
+                _ => !d.body_text.contains("alpha"),
+            };
+            for f in &filter_sets {
+                let r = idx
+                    .search(&SearchRequest {
+                        query: q.into(),
+                        filters: f.clone(),
+                        ..Default::default()
+                    })
+                    .unwrap();
+                let want = brute_facets(live, &matches, f);
+                assert_eq!(r.facets, want, "{when}: query {q:?} filters {f:?}");
+                let total = live.iter().filter(|d| matches(d) && passes(d, f)).count();
+                assert_eq!(r.total as usize, total, "{when}: query {q:?} filters {f:?}");
+            }
         }
-    }
+    };
+    check(&idx, &live, "three segments");
+    // A document re-indexed with other values lands in a new segment with a vocabulary of
+    // its own; the cached columns of the old segments must not count it twice.
+    let changed = live.iter_mut().find(|d| d.id == 2).unwrap();
+    changed.tags = vec!["rag".into(), "brand-new".into()];
+    changed.industry = Some("aerospace".into());
+    changed.company = Some("Newco".into());
+    let changed = changed.clone();
+    idx.upsert(vec![changed]).unwrap();
+    idx.commit(10).unwrap();
+    check(&idx, &live, "after an update");
 }
 
 #[test]

@@ -2,13 +2,12 @@
 //! fields, counts facets (disjunctively where that is what a sidebar needs), counts the total
 //! and keeps the top `k` for the requested sort.
 //!
-//! Facet counting reads term ordinals of the fast-field columns and counts them in vectors;
-//! ordinals become strings only at the end of each segment, and only those with a count.
+//! Facet counting reads term ordinals of the fast-field columns (decoded once per segment,
+//! see [`super::columns`]) and counts them in vectors; ordinals become strings only at the end
+//! of each segment, and only those with a count.
 
-use super::schema::{
-    F_COMPANY_FACET, F_COMPANY_KEY, F_FLAGS, F_ID, F_INDUSTRY, F_OPENED_AT, F_TAGS, F_TITLE_KEY,
-    F_YEAR,
-};
+use super::columns::{ColumnCache, SegColumns};
+use super::schema::{F_OPENED_AT, F_TITLE_KEY};
 use crate::model::{Sort, TagMode};
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
@@ -57,12 +56,13 @@ impl Ranked {
     }
 }
 
-/// Counts per value, strings resolved.
+/// Counts per value. Tags, industries and companies are indexed by their library-wide
+/// number ([`super::columns::Names`]): strings only for what is returned, at the end.
 #[derive(Debug, Default)]
 pub struct FacetFruit {
-    pub tags: HashMap<String, u64>,
-    pub industry: HashMap<String, u64>,
-    pub company: HashMap<String, u64>,
+    pub tags: Vec<u64>,
+    pub industry: Vec<u64>,
+    pub company: Vec<u64>,
     pub year: HashMap<i64, u64>,
 }
 
@@ -75,6 +75,7 @@ pub struct Fruit {
 
 pub struct SearchCollector<'a> {
     pub filters: &'a FilterSpec,
+    pub columns: &'a ColumnCache,
     pub sort: Sort,
     /// `offset + limit`.
     pub k: usize,
@@ -115,14 +116,16 @@ impl OrdSet {
         }
         OrdSet(v)
     }
-    fn contains(&self, o: u64) -> bool {
+    fn contains(&self, o: u32) -> bool {
         self.0.get(o as usize).copied().unwrap_or(false)
     }
 }
 
 struct TagFilter {
-    /// Ordinal → index into the wanted list.
-    wanted: HashMap<u64, usize>,
+    /// Ordinal → 1 + index into the wanted list (0: not wanted).
+    wanted: Vec<u16>,
+    /// Wanted tags present in the segment.
+    present: usize,
     /// All-of: the number of wanted tags (unreachable when one is missing in the segment).
     need_all: Option<usize>,
 }
@@ -130,37 +133,48 @@ struct TagFilter {
 impl TagFilter {
     fn new(f: &FilterSpec, tags: Option<&StrColumn>) -> Option<TagFilter> {
         (!f.tags.is_empty()).then(|| {
-            let mut wanted = HashMap::new();
+            let mut wanted = vec![0u16; tags.map_or(0, |c| c.num_terms())];
+            let mut distinct: Vec<&String> = f.tags.iter().collect();
+            distinct.sort();
+            distinct.dedup();
+            let mut present = 0;
             if let Some(col) = tags {
-                for (i, t) in f.tags.iter().enumerate() {
+                for (i, t) in distinct.iter().enumerate() {
                     if let Ok(Some(o)) = col.dictionary().term_ord(t.as_bytes()) {
-                        wanted.insert(o, i);
+                        if let Some(slot) = wanted.get_mut(o as usize) {
+                            *slot = u16::try_from(i + 1).unwrap_or(u16::MAX);
+                            present += 1;
+                        }
                     }
                 }
             }
-            let distinct: HashSet<&String> = f.tags.iter().collect();
             TagFilter {
                 wanted,
+                present,
                 need_all: (f.tag_mode == TagMode::All).then_some(distinct.len()),
             }
         })
     }
 
     /// Whether a document with these tag ordinals passes.
-    fn matches(&self, ords: &[u64]) -> bool {
+    #[inline]
+    fn matches(&self, ords: &[u32]) -> bool {
         let mut seen = 0u64; // bit per wanted tag (first 64)
-        let mut any = false;
-        for o in ords {
-            if let Some(&i) = self.wanted.get(o) {
-                any = true;
-                if i < 64 {
-                    seen |= 1 << i;
+        let mut count = 0usize; // wanted tags seen (a document has each tag once)
+        for &o in ords {
+            let i = self.wanted.get(o as usize).copied().unwrap_or(0);
+            if i > 0 {
+                count += 1;
+                if i <= 64 {
+                    seen |= 1 << (i - 1);
                 }
             }
         }
         match self.need_all {
-            None => any,
-            Some(n) => self.wanted.len() == n && seen.count_ones() as usize == n,
+            None => count > 0,
+            Some(n) => {
+                self.present == n && count >= n && (n > 64 || seen.count_ones() as usize == n)
+            }
         }
     }
 }
@@ -169,15 +183,10 @@ impl TagFilter {
 /// document is a hit. Shared by the search and the trends collectors, so both agree on the
 /// hit set exactly.
 pub struct SegFilter {
-    ids: Option<Column<u64>>,
-    years: Option<Column<i64>>,
-    flags: Option<Column<u64>>,
+    pub cols: Arc<SegColumns>,
     flags_required: u64,
     flags_forbidden: u64,
     only_ids: Option<Arc<HashSet<u64>>>,
-    pub tags: Option<StrColumn>,
-    pub industry: Option<StrColumn>,
-    company_key: Option<StrColumn>,
     tag_filter: Option<TagFilter>,
     industry_filter: Option<OrdSet>,
     company_filter: Option<OrdSet>,
@@ -193,7 +202,7 @@ pub struct Parts {
     pub industry: bool,
     pub company: bool,
     pub year: bool,
-    pub industry_ord: Option<u64>,
+    pub industry_ord: u32,
 }
 
 impl Parts {
@@ -203,21 +212,12 @@ impl Parts {
 }
 
 impl SegFilter {
-    pub fn new(f: &FilterSpec, reader: &SegmentReader) -> tantivy::Result<SegFilter> {
-        let ff = reader.fast_fields();
-        let tags = ff.str(F_TAGS)?;
-        let industry = ff.str(F_INDUSTRY)?;
-        let company_key = ff.str(F_COMPANY_KEY)?;
-        let flags = if f.flags_required != 0 || f.flags_forbidden != 0 {
-            ff.column_opt::<u64>(F_FLAGS)?
-        } else {
-            None
-        };
-        let tag_filter = TagFilter::new(f, tags.as_ref());
-        let industry_filter =
-            (!f.industries.is_empty()).then(|| OrdSet::new(industry.as_ref(), &f.industries));
-        let company_filter =
-            (!f.companies.is_empty()).then(|| OrdSet::new(company_key.as_ref(), &f.companies));
+    pub fn new(f: &FilterSpec, cols: Arc<SegColumns>) -> SegFilter {
+        let tag_filter = TagFilter::new(f, cols.tags_dict.as_ref());
+        let industry_filter = (!f.industries.is_empty())
+            .then(|| OrdSet::new(cols.industry_dict.as_ref(), &f.industries));
+        let company_filter = (!f.companies.is_empty())
+            .then(|| OrdSet::new(cols.company_key_dict.as_ref(), &f.companies));
         let year_filter = f.has_year().then(|| {
             (
                 f.year_from.unwrap_or(i64::MIN),
@@ -228,36 +228,31 @@ impl SegFilter {
             && industry_filter.is_none()
             && company_filter.is_none()
             && year_filter.is_none();
-        Ok(SegFilter {
-            ids: ff.column_opt::<u64>(F_ID)?,
-            years: ff.column_opt::<i64>(F_YEAR)?,
-            flags,
+        SegFilter {
+            cols,
             flags_required: f.flags_required,
             flags_forbidden: f.flags_forbidden,
             only_ids: f.only_ids.clone(),
-            tags,
-            industry,
-            company_key,
             tag_filter,
             industry_filter,
             company_filter,
             year_filter,
             no_filters,
-        })
+        }
     }
 
     /// The flag and id restrictions, which apply to facets too.
     #[inline]
     pub fn admits(&self, doc: DocId) -> bool {
         if self.flags_required != 0 || self.flags_forbidden != 0 {
-            let f = self.flags.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+            let f = self.cols.flags.get(doc as usize).copied().unwrap_or(0);
             if f & self.flags_required != self.flags_required || f & self.flags_forbidden != 0 {
                 return false;
             }
         }
         if let Some(only) = &self.only_ids {
-            let id = self.ids.as_ref().and_then(|c| c.first(doc));
-            if !id.is_some_and(|id| only.contains(&id)) {
+            let id = self.cols.ids.get(doc as usize);
+            if !id.is_some_and(|id| only.contains(id)) {
                 return false;
             }
         }
@@ -266,34 +261,25 @@ impl SegFilter {
 
     #[inline]
     pub fn year(&self, doc: DocId) -> Option<i64> {
-        self.years.as_ref().and_then(|c| c.first(doc))
+        self.cols.year(doc)
     }
 
-    /// Fills `tag_buf` with the document's tag ordinals.
+    /// The sidebar filters for a document.
     #[inline]
-    pub fn read_tags(&self, doc: DocId, tag_buf: &mut Vec<u64>) {
-        tag_buf.clear();
-        if let Some(c) = &self.tags {
-            tag_buf.extend(c.term_ords(doc));
-        }
-    }
-
-    /// The sidebar filters for a document whose tags are in `tag_buf` (see [`Self::read_tags`]).
-    #[inline]
-    pub fn parts(&self, doc: DocId, tag_buf: &[u64], year: Option<i64>) -> Parts {
-        let industry_ord = first_ord(&self.industry, doc);
+    pub fn parts(&self, doc: DocId, year: Option<i64>) -> Parts {
+        let industry_ord = SegColumns::ord(&self.cols.industry, doc);
         Parts {
             tags: self
                 .tag_filter
                 .as_ref()
-                .is_none_or(|tf| tf.matches(tag_buf)),
+                .is_none_or(|tf| tf.matches(self.cols.tags(doc))),
             industry: match &self.industry_filter {
                 None => true,
-                Some(s) => industry_ord.is_some_and(|o| s.contains(o)),
+                Some(s) => s.contains(industry_ord),
             },
             company: match &self.company_filter {
                 None => true,
-                Some(s) => first_ord(&self.company_key, doc).is_some_and(|o| s.contains(o)),
+                Some(s) => s.contains(SegColumns::ord(&self.cols.company_key, doc)),
             },
             year: match self.year_filter {
                 None => true,
@@ -311,7 +297,6 @@ pub struct SegCollector {
     facets: bool,
     filter: SegFilter,
     opened: Option<Column<i64>>,
-    company: Option<StrColumn>,
     title: Option<StrColumn>,
     tag_any: bool,
     tag_counts: Vec<u32>,
@@ -319,7 +304,6 @@ pub struct SegCollector {
     company_counts: Vec<u32>,
     year_min: i64,
     year_counts: Vec<u32>,
-    tag_buf: Vec<u64>,
     total: u64,
     heap: BinaryHeap<(u64, u64, DocId, u32)>,
 }
@@ -334,8 +318,7 @@ impl Collector for SearchCollector<'_> {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegCollector> {
         let ff = reader.fast_fields();
-        let filter = SegFilter::new(self.filters, reader)?;
-        let company = ff.str(F_COMPANY_FACET)?;
+        let filter = SegFilter::new(self.filters, self.columns.get(reader)?);
         let title = if self.sort == Sort::Title {
             ff.str(F_TITLE_KEY)?
         } else {
@@ -353,9 +336,8 @@ impl Collector for SearchCollector<'_> {
                 0
             }
         };
-        let (year_min, year_len) = match &filter.years {
-            Some(c) if self.facets => {
-                let (lo, hi) = (c.min_value(), c.max_value());
+        let (year_min, year_len) = match filter.cols.year_range {
+            Some((lo, hi)) if self.facets => {
                 let span = hi.saturating_sub(lo);
                 if (0..=10_000).contains(&span) {
                     (lo, span as usize + 1)
@@ -370,17 +352,15 @@ impl Collector for SearchCollector<'_> {
             sort: self.sort,
             k: self.k,
             facets: self.facets,
-            tag_counts: vec![0; n_terms(filter.tags.as_ref())],
-            industry_counts: vec![0; n_terms(filter.industry.as_ref())],
-            company_counts: vec![0; n_terms(company.as_ref())],
+            tag_counts: vec![0; n_terms(filter.cols.tags_dict.as_ref())],
+            industry_counts: vec![0; n_terms(filter.cols.industry_dict.as_ref())],
+            company_counts: vec![0; n_terms(filter.cols.company_dict.as_ref())],
             year_min,
             year_counts: vec![0; year_len],
             opened,
-            company,
             title,
             tag_any: self.filters.tag_mode == TagMode::Any,
             filter,
-            tag_buf: Vec::new(),
             total: 0,
             heap: BinaryHeap::new(),
         })
@@ -395,14 +375,26 @@ impl Collector for SearchCollector<'_> {
         for fr in fruits {
             out.total += fr.total;
             out.top.extend(fr.top);
-            merge_map(&mut out.facets.tags, fr.facets.tags);
-            merge_map(&mut out.facets.industry, fr.facets.industry);
-            merge_map(&mut out.facets.company, fr.facets.company);
+            add_counts(&mut out.facets.tags, fr.facets.tags);
+            add_counts(&mut out.facets.industry, fr.facets.industry);
+            add_counts(&mut out.facets.company, fr.facets.company);
             merge_map(&mut out.facets.year, fr.facets.year);
         }
         out.top.sort_by(|a, b| a.key().cmp(&b.key()));
         out.top.truncate(self.k);
         Ok(out)
+    }
+}
+
+fn add_counts(into: &mut Vec<u64>, from: Vec<u64>) {
+    // Add the shorter into the longer.
+    let shorter = if into.len() < from.len() {
+        std::mem::replace(into, from)
+    } else {
+        from
+    };
+    for (a, b) in into.iter_mut().zip(shorter) {
+        *a += b;
     }
 }
 
@@ -416,8 +408,28 @@ fn merge_map<K: std::hash::Hash + Eq>(into: &mut HashMap<K, u64>, from: HashMap<
     }
 }
 
-pub fn first_ord(col: &Option<StrColumn>, doc: DocId) -> Option<u64> {
+fn first_ord(col: &Option<StrColumn>, doc: DocId) -> Option<u64> {
     col.as_ref().and_then(|c| c.ords().first(doc))
+}
+
+#[inline]
+fn count_year(counts: &mut [u32], year_min: i64, year: Option<i64>) {
+    if let Some(y) = year {
+        if let Some(c) = usize::try_from(y.wrapping_sub(year_min))
+            .ok()
+            .and_then(|i| counts.get_mut(i))
+        {
+            *c += 1;
+        }
+    }
+}
+
+/// Counts one ordinal (a missing one, `NO_ORD`, is outside every count vector).
+#[inline]
+fn bump(counts: &mut [u32], ord: u32) {
+    if let Some(n) = counts.get_mut(ord as usize) {
+        *n += 1;
+    }
 }
 
 impl SegCollector {
@@ -425,9 +437,10 @@ impl SegCollector {
     fn key(&self, doc: DocId, score: Score, year: Option<i64>) -> (u64, u64) {
         let id = self
             .filter
+            .cols
             .ids
-            .as_ref()
-            .and_then(|c| c.first(doc))
+            .get(doc as usize)
+            .copied()
             .unwrap_or(u64::from(doc));
         match self.sort {
             Sort::Relevance => (score_key(score), id),
@@ -456,18 +469,6 @@ impl SegCollector {
             }
         }
     }
-
-    fn count_year(&mut self, year: Option<i64>) {
-        if let Some(y) = year {
-            let i = y.wrapping_sub(self.year_min);
-            if let Some(c) = usize::try_from(i)
-                .ok()
-                .and_then(|i| self.year_counts.get_mut(i))
-            {
-                *c += 1;
-            }
-        }
-    }
 }
 
 impl SegmentCollector for SegCollector {
@@ -482,30 +483,23 @@ impl SegmentCollector for SegCollector {
             self.total += 1;
             self.push(doc, score, year);
             if self.facets {
-                if let Some(c) = &self.filter.tags {
-                    for o in c.term_ords(doc) {
-                        if let Some(n) = self.tag_counts.get_mut(o as usize) {
-                            *n += 1;
-                        }
-                    }
+                let cols = &*self.filter.cols;
+                for &o in cols.tags(doc) {
+                    bump(&mut self.tag_counts, o);
                 }
-                if let Some(o) = first_ord(&self.filter.industry, doc) {
-                    if let Some(n) = self.industry_counts.get_mut(o as usize) {
-                        *n += 1;
-                    }
-                }
-                if let Some(o) = first_ord(&self.company, doc) {
-                    if let Some(n) = self.company_counts.get_mut(o as usize) {
-                        *n += 1;
-                    }
-                }
-                self.count_year(year);
+                bump(
+                    &mut self.industry_counts,
+                    SegColumns::ord(&cols.industry, doc),
+                );
+                bump(
+                    &mut self.company_counts,
+                    SegColumns::ord(&cols.company, doc),
+                );
+                count_year(&mut self.year_counts, self.year_min, year);
             }
             return;
         }
-        let mut tag_buf = std::mem::take(&mut self.tag_buf);
-        self.filter.read_tags(doc, &mut tag_buf);
-        let p = self.filter.parts(doc, &tag_buf, year);
+        let p = self.filter.parts(doc, year);
         let (t, i, c, y) = (p.tags, p.industry, p.company, p.year);
         let hit = p.all();
         if hit {
@@ -513,34 +507,26 @@ impl SegmentCollector for SegCollector {
             self.push(doc, score, year);
         }
         if self.facets {
+            let cols = &*self.filter.cols;
             // Tags all-of narrows (counts among hits); any-of is disjunctive.
             if (self.tag_any && i && c && y) || hit {
-                for o in &tag_buf {
-                    if let Some(n) = self.tag_counts.get_mut(*o as usize) {
-                        *n += 1;
-                    }
+                for &o in cols.tags(doc) {
+                    bump(&mut self.tag_counts, o);
                 }
             }
             if t && c && y {
-                if let Some(n) = p
-                    .industry_ord
-                    .and_then(|o| self.industry_counts.get_mut(o as usize))
-                {
-                    *n += 1;
-                }
+                bump(&mut self.industry_counts, p.industry_ord);
             }
             if t && i && y {
-                if let Some(o) = first_ord(&self.company, doc) {
-                    if let Some(n) = self.company_counts.get_mut(o as usize) {
-                        *n += 1;
-                    }
-                }
+                bump(
+                    &mut self.company_counts,
+                    SegColumns::ord(&cols.company, doc),
+                );
             }
             if t && i && c {
-                self.count_year(year);
+                count_year(&mut self.year_counts, self.year_min, year);
             }
         }
-        self.tag_buf = tag_buf;
     }
 
     fn harvest(self) -> Fruit {
@@ -567,9 +553,10 @@ impl SegmentCollector for SegCollector {
         }
         let mut facets = FacetFruit::default();
         if self.facets {
-            facets.tags = resolve(&self.filter.tags, &self.tag_counts);
-            facets.industry = resolve(&self.filter.industry, &self.industry_counts);
-            facets.company = resolve(&self.company, &self.company_counts);
+            let cols = &self.filter.cols;
+            facets.tags = globalise(&self.tag_counts, &cols.tags_global);
+            facets.industry = globalise(&self.industry_counts, &cols.industry_global);
+            facets.company = globalise(&self.company_counts, &cols.company_global);
             for (i, &n) in self.year_counts.iter().enumerate() {
                 if n > 0 {
                     facets.year.insert(self.year_min + i as i64, u64::from(n));
@@ -584,23 +571,17 @@ impl SegmentCollector for SegCollector {
     }
 }
 
-pub fn resolve(col: &Option<StrColumn>, counts: &[u32]) -> HashMap<String, u64> {
-    let Some(col) = col else {
-        return HashMap::new();
-    };
-    // One sequential pass over the dictionary (ordinal lookups one by one re-decode blocks).
-    let ords: Vec<u64> = (0..counts.len() as u64)
-        .filter(|&o| counts[o as usize] > 0)
-        .collect();
-    let mut out = HashMap::with_capacity(ords.len());
-    let mut it = ords.iter();
-    let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-        if let Some(&o) = it.next() {
-            out.insert(
-                String::from_utf8_lossy(bytes).into_owned(),
-                u64::from(counts[o as usize]),
-            );
+/// A segment's counts by ordinal → counts by library-wide number (`numbers[ordinal]`).
+fn globalise(counts: &[u32], numbers: &[u32]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for (&n, &g) in counts.iter().zip(numbers) {
+        if n > 0 {
+            let g = g as usize;
+            if out.len() <= g {
+                out.resize(g + 1, 0);
+            }
+            out[g] += u64::from(n);
         }
-    });
+    }
     out
 }

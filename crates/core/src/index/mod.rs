@@ -21,6 +21,7 @@
 //!   each count honours.
 
 mod collect;
+mod columns;
 pub mod plan;
 pub mod query;
 pub mod schema;
@@ -106,6 +107,7 @@ pub struct SearchIndex {
     fields: Fields,
     analyzer: TextAnalyzer,
     generation: AtomicU64,
+    columns: columns::ColumnCache,
 }
 
 fn idx_err(e: tantivy::TantivyError) -> Error {
@@ -122,7 +124,7 @@ impl SearchIndex {
                 .unwrap_or_else(
                     |_| Err("the index could not be read (panic while opening)".into()),
                 );
-        let (index, state) = match opened {
+        let (mut index, state) = match opened {
             Ok((index, generation)) => (index, IndexState::Ready { generation }),
             Err(reason) => {
                 tracing::info!(dir = %dir.display(), %reason, "recreating the search index");
@@ -134,6 +136,13 @@ impl SearchIndex {
             IndexState::Recreated { .. } => 0,
         };
         index.tokenizers().register(TEXT_TOKENIZER, analyzer());
+        // A search collects its segments on every core (the facet counts visit every hit).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores > 1 {
+            index
+                .set_multithread_executor(cores.min(4))
+                .map_err(idx_err)?;
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -156,6 +165,7 @@ impl SearchIndex {
                 fields,
                 analyzer: analyzer(),
                 generation: AtomicU64::new(generation),
+                columns: columns::ColumnCache::default(),
             },
             state,
         ))
@@ -200,7 +210,9 @@ impl SearchIndex {
             pc.commit().map_err(idx_err)?;
         }
         self.reader.reload().map_err(idx_err)?;
-        write_validated_stamp(&self.dir, self.reader.searcher().index());
+        let searcher = self.reader.searcher();
+        self.columns.retain_live(&searcher);
+        write_validated_stamp(&self.dir, searcher.index());
         self.generation.store(generation, Ordering::SeqCst);
         Ok(())
     }
@@ -362,7 +374,7 @@ impl SearchIndex {
             }
         }
         let hits = self.hits(&searcher, &run, offset)?;
-        let facets = to_facets(run.fruit.facets);
+        let facets = to_facets(run.fruit.facets, &self.columns.names());
         Ok(SearchResponse {
             total: run.fruit.total,
             took_ms: t0.elapsed().as_secs_f64() * 1000.0,
@@ -389,6 +401,7 @@ impl SearchIndex {
             let plan = plan::build(&searcher, &self.fields, pq);
             let collector = trends::TrendsCollector {
                 filters: &spec,
+                columns: &self.columns,
                 dimension: req.dimension,
             };
             searcher.search(&*plan.query, &collector).map_err(idx_err)
@@ -424,6 +437,7 @@ impl SearchIndex {
         };
         let collector = SearchCollector {
             filters: spec,
+            columns: &self.columns,
             sort,
             k,
             scoring: sort == Sort::Relevance,
@@ -617,15 +631,23 @@ fn filter_spec(req: &SearchRequest) -> FilterSpec {
     }
 }
 
-fn to_facets(f: collect::FacetFruit) -> Facets {
-    let mut company: Vec<(String, u64)> = f.company.into_iter().collect();
+fn to_facets(f: collect::FacetFruit, names: &columns::Names) -> Facets {
+    fn named(counts: &[u64], names: &columns::Interner) -> Vec<(String, u64)> {
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .filter_map(|(i, &n)| Some((names.name(u32::try_from(i).ok()?)?.to_string(), n)))
+            .collect()
+    }
+    let mut company = named(&f.company, &names.company);
     if company.len() > MAX_COMPANY_FACETS {
         company.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         company.truncate(MAX_COMPANY_FACETS);
     }
     Facets {
-        tags: f.tags.into_iter().collect(),
-        industry: f.industry.into_iter().collect(),
+        tags: named(&f.tags, &names.tags).into_iter().collect(),
+        industry: named(&f.industry, &names.industry).into_iter().collect(),
         year: f
             .year
             .into_iter()

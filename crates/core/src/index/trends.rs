@@ -2,7 +2,8 @@
 //! fast fields, with the search's own filter ([`SegFilter`]): a cell of the chart is exactly
 //! the `total` of the search narrowed to that year and that tag.
 
-use super::collect::{first_ord, FilterSpec, SegFilter};
+use super::collect::{FilterSpec, SegFilter};
+use super::columns::{ColumnCache, SegColumns, NO_ORD};
 use crate::model::{TrendDimension, TrendSeries, Trends, TrendsRequest};
 use crate::taxonomy;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -30,6 +31,7 @@ pub struct TrendsFruit {
 
 pub struct TrendsCollector<'a> {
     pub filters: &'a FilterSpec,
+    pub columns: &'a ColumnCache,
     pub dimension: TrendDimension,
 }
 
@@ -42,14 +44,13 @@ pub struct TrendsSegCollector {
     /// Year → count per ordinal of the dimension's column.
     rows: HashMap<i64, Vec<u32>>,
     key_totals: Vec<u32>,
-    tag_buf: Vec<u64>,
 }
 
 impl TrendsSegCollector {
     fn column(&self) -> &Option<StrColumn> {
         match self.dimension {
-            TrendDimension::Tags => &self.filter.tags,
-            TrendDimension::Industries => &self.filter.industry,
+            TrendDimension::Tags => &self.filter.cols.tags_dict,
+            TrendDimension::Industries => &self.filter.cols.industry_dict,
         }
     }
 }
@@ -63,7 +64,7 @@ impl Collector for TrendsCollector<'_> {
         _seg: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<TrendsSegCollector> {
-        let filter = SegFilter::new(self.filters, reader)?;
+        let filter = SegFilter::new(self.filters, self.columns.get(reader)?);
         let mut c = TrendsSegCollector {
             filter,
             dimension: self.dimension,
@@ -72,7 +73,6 @@ impl Collector for TrendsCollector<'_> {
             per_year: BTreeMap::new(),
             rows: HashMap::new(),
             key_totals: Vec::new(),
-            tag_buf: Vec::new(),
         };
         c.key_totals = vec![0; c.column().as_ref().map_or(0, |c| c.num_terms())];
         Ok(c)
@@ -112,19 +112,19 @@ impl SegmentCollector for TrendsSegCollector {
             return;
         }
         let year = self.filter.year(doc);
-        let mut buf = std::mem::take(&mut self.tag_buf);
-        self.filter.read_tags(doc, &mut buf);
-        if !self.filter.no_filters && !self.filter.parts(doc, &buf, year).all() {
-            self.tag_buf = buf;
+        if !self.filter.no_filters && !self.filter.parts(doc, year).all() {
             return;
         }
-        if self.dimension == TrendDimension::Industries {
-            buf.clear();
-            buf.extend(first_ord(&self.filter.industry, doc));
-        }
+        let cols = &*self.filter.cols;
+        let industry = [SegColumns::ord(&cols.industry, doc)];
+        let keys: &[u32] = match self.dimension {
+            TrendDimension::Tags => cols.tags(doc),
+            TrendDimension::Industries if industry[0] == NO_ORD => &[],
+            TrendDimension::Industries => &industry,
+        };
         self.total += 1;
         let n_terms = self.key_totals.len();
-        for &o in &buf {
+        for &o in keys {
             if let Some(n) = self.key_totals.get_mut(o as usize) {
                 *n += 1;
             }
@@ -134,14 +134,13 @@ impl SegmentCollector for TrendsSegCollector {
             Some(y) => {
                 *self.per_year.entry(y).or_default() += 1;
                 let row = self.rows.entry(y).or_insert_with(|| vec![0; n_terms]);
-                for &o in &buf {
+                for &o in keys {
                     if let Some(n) = row.get_mut(o as usize) {
                         *n += 1;
                     }
                 }
             }
         }
-        self.tag_buf = buf;
     }
 
     fn harvest(self) -> TrendsFruit {
