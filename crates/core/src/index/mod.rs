@@ -41,9 +41,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 use tantivy::index::SegmentComponent;
+use tantivy::query::EnableScoring;
 use tantivy::schema::{Schema, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    Executor, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 /// What the index holds of one case study.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -97,6 +100,8 @@ pub const MAX_LIMIT: u32 = 500;
 pub const MAX_OFFSET: u32 = 100_000;
 /// Most company facet values returned (the most frequent); the other facets are complete.
 pub const MAX_COMPANY_FACETS: usize = 300;
+/// Below this many documents a search runs in one thread (see `SearchIndex::collect`).
+const PARALLEL_SEARCH_MIN_DOCS: u64 = 20_000;
 /// Indexing memory budget, shared by the writer's threads.
 const WRITER_BUDGET: usize = 96 * 1024 * 1024;
 
@@ -108,6 +113,8 @@ pub struct SearchIndex {
     analyzer: TextAnalyzer,
     generation: AtomicU64,
     columns: columns::ColumnCache,
+    /// Collects a large index's segments on several cores (`None` on one core).
+    pool: Option<Executor>,
 }
 
 fn idx_err(e: tantivy::TantivyError) -> Error {
@@ -124,7 +131,7 @@ impl SearchIndex {
                 .unwrap_or_else(
                     |_| Err("the index could not be read (panic while opening)".into()),
                 );
-        let (mut index, state) = match opened {
+        let (index, state) = match opened {
             Ok((index, generation)) => (index, IndexState::Ready { generation }),
             Err(reason) => {
                 tracing::info!(dir = %dir.display(), %reason, "recreating the search index");
@@ -136,13 +143,12 @@ impl SearchIndex {
             IndexState::Recreated { .. } => 0,
         };
         index.tokenizers().register(TEXT_TOKENIZER, analyzer());
-        // A search collects its segments on every core (the facet counts visit every hit).
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if cores > 1 {
-            index
-                .set_multithread_executor(cores.min(4))
-                .map_err(idx_err)?;
-        }
+        let pool = if cores > 1 {
+            Some(Executor::multi_thread(cores.min(4), "casebook-search-").map_err(idx_err)?)
+        } else {
+            None
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -166,6 +172,7 @@ impl SearchIndex {
                 analyzer: analyzer(),
                 generation: AtomicU64::new(generation),
                 columns: columns::ColumnCache::default(),
+                pool,
             },
             state,
         ))
@@ -199,6 +206,35 @@ impl SearchIndex {
     pub fn clear(&self) -> Result<()> {
         self.writer().delete_all_documents().map_err(idx_err)?;
         Ok(())
+    }
+
+    /// Runs `collector` over every segment: on the thread pool when the index is large
+    /// (the facet counts visit every hit, so a common word's segments are worth spreading),
+    /// in this thread when it is small (handing segments to other threads costs more than
+    /// collecting them).
+    fn collect<C: tantivy::collector::Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        collector: &C,
+    ) -> Result<C::Fruit> {
+        let scoring = if collector.requires_scoring() {
+            EnableScoring::enabled_from_searcher(searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(searcher)
+        };
+        let executor = match &self.pool {
+            Some(pool)
+                if searcher.num_docs() >= PARALLEL_SEARCH_MIN_DOCS
+                    && searcher.segment_readers().len() > 1 =>
+            {
+                pool
+            }
+            _ => &Executor::SingleThread,
+        };
+        searcher
+            .search_with_executor(query, collector, executor, scoring)
+            .map_err(idx_err)
     }
 
     /// Commits pending changes stamped with `generation`, then reloads the reader.
@@ -404,7 +440,7 @@ impl SearchIndex {
                 columns: &self.columns,
                 dimension: req.dimension,
             };
-            searcher.search(&*plan.query, &collector).map_err(idx_err)
+            self.collect(&searcher, &*plan.query, &collector)
         };
         let pq = query::parse(&req.query, &mut an);
         let mut fruit = count(&pq)?;
@@ -443,7 +479,7 @@ impl SearchIndex {
             scoring: sort == Sort::Relevance,
             facets: true,
         };
-        let fruit = searcher.search(&*plan.query, &collector).map_err(idx_err)?;
+        let fruit = self.collect(searcher, &*plan.query, &collector)?;
         Ok(Run { fruit, plan, pq })
     }
 
@@ -542,7 +578,6 @@ fn explain(
     probes: &[plan::Probe],
     page: &[collect::Ranked],
 ) -> Result<Vec<Vec<FieldMatch>>> {
-    use tantivy::query::EnableScoring;
     use tantivy::DocSet;
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); page.len()];
     if probes.is_empty() {
