@@ -2,13 +2,15 @@
 //! a tantivy document.
 
 use super::IndexDoc;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
     STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::TantivyDocument;
 
@@ -27,8 +29,84 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(MemoStemmer)
         .build()
+}
+
+/// Words a [`MemoStemmer`] remembers before it starts afresh (~100 bytes each).
+const STEM_MEMO_WORDS: usize = 50_000;
+
+/// tantivy's English stemmer (the same Snowball algorithm of the same `frostem`, pinned to
+/// tantivy's version), remembering the words it has stemmed. Stemming was a sixth of an
+/// import's CPU; text repeats its words (Zipf), so most tokens are looked up instead. The
+/// memo lives in each analyser clone (one per indexing thread and field), so nothing is shared.
+#[derive(Clone)]
+struct MemoStemmer;
+
+impl TokenFilter for MemoStemmer {
+    type Tokenizer<T: Tokenizer> = MemoStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> MemoStemmerFilter<T> {
+        MemoStemmerFilter {
+            inner,
+            memo: FxHashMap::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct MemoStemmerFilter<T> {
+    inner: T,
+    memo: FxHashMap<String, String>,
+}
+
+impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
+    type TokenStream<'a> = MemoStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.memo.len() > STEM_MEMO_WORDS {
+            self.memo.clear();
+        }
+        MemoStemmerStream {
+            tail: self.inner.token_stream(text),
+            memo: &mut self.memo,
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        }
+    }
+}
+
+struct MemoStemmerStream<'a, T> {
+    tail: T,
+    memo: &'a mut FxHashMap<String, String>,
+    stemmer: frostem::Stemmer,
+}
+
+impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stem) = self.memo.get(&token.text) {
+            token.text.clone_from(stem);
+            return true;
+        }
+        let stem = match self.stemmer.stem(&token.text) {
+            Cow::Owned(s) => s,
+            Cow::Borrowed(s) => s.to_string(),
+        };
+        let word = std::mem::replace(&mut token.text, stem);
+        self.memo.insert(word, token.text.clone());
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// The analysed tokens of `text`, with their byte offsets in it.
@@ -203,4 +281,45 @@ pub fn to_document(f: &Fields, d: &IndexDoc) -> TantivyDocument {
         doc.add_i64(f.opened_at, t);
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{Language, Stemmer};
+
+    /// The analyser as tantivy's own stemmer would make it.
+    fn reference() -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(48))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build()
+    }
+
+    #[test]
+    fn the_memo_stemmer_stems_as_tantivys_stemmer_does() {
+        let texts = [
+            include_str!("../../../../seeds/000_aab0bd6cfb60beaa.txt"),
+            include_str!("../../../../seeds/003_16fbb66ddafbb9d7.txt"),
+            "Agents agentic fine-tuned fine-tuning généralisation ÉVALUATIONS running ran runs",
+        ];
+        let (mut ours, mut theirs) = (analyzer(), reference());
+        let mut tokens = 0;
+        // Twice: the second pass reads every word from the memo.
+        for text in texts.iter().chain(texts.iter()) {
+            let a = analyze(&mut ours, text);
+            assert_eq!(a, analyze(&mut theirs, text));
+            tokens += a.len();
+        }
+        assert!(tokens > 2_000, "{tokens} tokens");
+        // More distinct words than the memo holds: it starts afresh and stays right.
+        let many: String = (0..STEM_MEMO_WORDS + 10)
+            .map(|i| format!("w{i}ings "))
+            .collect();
+        for _ in 0..2 {
+            assert_eq!(analyze(&mut ours, &many), analyze(&mut theirs, &many));
+        }
+    }
 }
