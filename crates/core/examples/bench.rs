@@ -243,13 +243,18 @@ fn main() {
         }
     };
     let input_bytes = dir_size(&args.corpus);
+    // What this run measures: the corpus it imports, or the library it opens as it is.
+    let (measured, measured_bytes) = match &args.library {
+        Some(dir) => (dir, dir_size(dir)),
+        None => (&args.corpus, input_bytes),
+    };
     let no_seed = OpenOptions {
         seed_new_library: false,
     };
     println!(
         "{} ({:.1} MB); {} queries × {} rounds",
-        args.library.as_ref().unwrap_or(&args.corpus).display(),
-        dir_size(args.library.as_ref().unwrap_or(&args.corpus)) as f64 / 1e6,
+        measured.display(),
+        measured_bytes as f64 / 1e6,
         mix.len(),
         args.rounds
     );

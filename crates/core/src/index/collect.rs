@@ -6,7 +6,7 @@
 //! see [`super::columns`]) and counts them in vectors; ordinals become strings only at the end
 //! of each segment, and only those with a count.
 
-use super::columns::{ColumnCache, SegColumns};
+use super::columns::{ColumnCache, SegColumns, NO_ORD};
 use super::schema::{F_OPENED_AT, F_TITLE_KEY};
 use crate::model::{Sort, TagMode};
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -575,7 +575,8 @@ impl SegmentCollector for SegCollector {
 fn globalise(counts: &[u32], numbers: &[u32]) -> Vec<u64> {
     let mut out = Vec::new();
     for (&n, &g) in counts.iter().zip(numbers) {
-        if n > 0 {
+        // `NO_ORD`: the interner ran out of numbers (never in practice); not a vector index.
+        if n > 0 && g != NO_ORD {
             let g = g as usize;
             if out.len() <= g {
                 out.resize(g + 1, 0);

@@ -143,9 +143,12 @@ impl SearchIndex {
             IndexState::Recreated { .. } => 0,
         };
         index.tokenizers().register(TEXT_TOKENIZER, analyzer());
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let pool = if cores > 1 {
-            Some(Executor::multi_thread(cores.min(4), "casebook-search-").map_err(idx_err)?)
+        // Indexing and searching each use up to four of the machine's cores.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let pool = if threads > 1 {
+            Some(Executor::multi_thread(threads, "casebook-search-").map_err(idx_err)?)
         } else {
             None
         };
@@ -154,9 +157,6 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(idx_err)?;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
         let writer = index
             .writer_with_num_threads(threads, WRITER_BUDGET)
             .map_err(|e| match e {
