@@ -638,6 +638,50 @@ impl Library {
         failed: Vec<ImportFailure>,
     ) -> Result<ImportReport> {
         let _import = lock(&self.import_lock);
+        let database = self.root.join(DATABASE_FILE);
+        // Checkpoints run beside the writer for the import's duration (see `store::Checkpointer`);
+        // without one (it could not open), the writer checkpoints as usual.
+        let checkpointer = store::Checkpointer::open(&database)
+            .and_then(|c| store::set_auto_checkpoint(&lock(&self.writer), false).map(|()| c))
+            .inspect_err(|e| tracing::warn!("no background WAL checkpoints: {e}"))
+            .ok();
+        let background = checkpointer.is_some();
+        std::thread::scope(|s| {
+            let (commits, signals) = std::sync::mpsc::channel::<()>();
+            if let Some(c) = checkpointer {
+                s.spawn(move || c.run(signals));
+            }
+            let committed = |conn: &Connection| {
+                if background {
+                    // The receiver only goes when this scope ends.
+                    let _ = commits.send(());
+                    if let Err(e) = store::limit_wal(conn, &database, store::MAX_WAL_BYTES) {
+                        tracing::warn!("could not truncate the WAL: {e}");
+                    }
+                }
+            };
+            let result = self.import_batches(files, total, progress, cancel, failed, &committed);
+            if background {
+                if let Err(e) = store::set_auto_checkpoint(&lock(&self.writer), true) {
+                    tracing::warn!("could not turn WAL checkpoints back on: {e}");
+                }
+            }
+            drop(commits);
+            result
+        })
+    }
+
+    /// [`Self::import_files`] without the checkpointer: `committed` is called with the writer
+    /// after each batch's transaction.
+    fn import_batches(
+        &self,
+        files: impl Iterator<Item = RawFile>,
+        total: usize,
+        progress: &(dyn Fn(&ImportProgress) + Sync),
+        cancel: &AtomicBool,
+        failed: Vec<ImportFailure>,
+        committed: &(dyn Fn(&Connection) + Sync),
+    ) -> Result<ImportReport> {
         let mut report = ImportReport {
             failed,
             ..Default::default()
@@ -678,6 +722,7 @@ impl Library {
                 || -> Result<()> {
                     let mut conn = lock(&self.writer);
                     self.write_batch(&mut conn, prepared, &mut report)?;
+                    committed(&conn);
                     if last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL {
                         self.flush_index_queue(&conn)?;
                         last_index_commit = Instant::now();

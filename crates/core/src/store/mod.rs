@@ -4,10 +4,12 @@
 //! transaction boundary: `Library` runs one transaction per import batch.
 
 mod annot;
+mod checkpoint;
 mod company;
 mod schema;
 
 pub use annot::*;
+pub use checkpoint::{limit_wal, set_auto_checkpoint, Checkpointer, MAX_WAL_BYTES};
 pub use company::*;
 
 pub use schema::{
@@ -18,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::index::IndexDoc;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::HashMap;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -358,40 +361,37 @@ pub fn fingerprint_candidates(
     min_shared: u32,
     max_sharers: u32,
 ) -> Result<Candidates> {
-    if hashes.is_empty() {
-        return Ok(Candidates::default());
-    }
-    // One statement for all hashes (a JSON array walked by json_each) instead of one per
-    // hash; each hash's sharers are counted only up to `max_sharers` (the primary key is
-    // `(hash, case_study_id)`, so that reads at most `max_sharers` index entries).
-    let list = serde_json::to_string(hashes).map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut rare_stmt = conn.prepare_cached(
-        "SELECT j.value FROM json_each(?1) j
-         WHERE (SELECT count(*) FROM
-                  (SELECT 1 FROM fingerprints f WHERE f.hash = j.value LIMIT ?2)) < ?2",
+    // One index probe per hash, in hash order (neighbouring probes share B-tree pages): it
+    // reads at most `max_sharers` rows of the primary key `(hash, case_study_id)`, which say
+    // both whether the hash is rare and, if so, who shares it.
+    let mut hashes = hashes.to_vec();
+    hashes.sort_unstable();
+    hashes.dedup();
+    let mut sharers_of = conn.prepare_cached(
+        "SELECT case_study_id FROM fingerprints WHERE hash = ?1 ORDER BY case_study_id LIMIT ?2",
     )?;
-    let rare: Vec<i64> = rare_stmt
-        .query_map(params![list, max_sharers], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let considered = rare.len() as u32;
-    if rare.is_empty() {
-        return Ok(Candidates {
-            considered,
-            matches: Vec::new(),
-        });
+    let mut counts: HashMap<CaseStudyId, u32> = HashMap::new();
+    let mut sharers: Vec<CaseStudyId> = Vec::with_capacity(max_sharers as usize);
+    let mut considered = 0;
+    for hash in &hashes {
+        sharers.clear();
+        let mut rows = sharers_of.query(params![hash, max_sharers])?;
+        while let Some(row) = rows.next()? {
+            sharers.push(row.get(0)?);
+        }
+        if sharers.len() < max_sharers as usize {
+            considered += 1;
+            for id in &sharers {
+                *counts.entry(*id).or_default() += 1;
+            }
+        }
     }
-    let list = serde_json::to_string(&rare).map_err(|e| Error::Invalid(e.to_string()))?;
     // Case studies sharing fewer than `min_shared` are dropped before their fingerprint
     // count is read.
-    let mut stmt = conn.prepare_cached(
-        "SELECT case_study_id, count(*) FROM fingerprints
-         WHERE hash IN (SELECT value FROM json_each(?1))
-         GROUP BY case_study_id HAVING count(*) >= ?2",
-    )?;
-    let rows = stmt.query_map(params![list, min_shared], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u32))
-    })?;
-    let shared: Vec<(CaseStudyId, u32)> = rows.collect::<rusqlite::Result<_>>()?;
+    let shared: Vec<(CaseStudyId, u32)> = counts
+        .into_iter()
+        .filter(|&(_, n)| n >= min_shared)
+        .collect();
     // Counted from the fingerprints index: `case_studies.fingerprint_count` sits after the
     // bodies in its row, so reading it walks the row's overflow pages.
     let mut count =

@@ -262,7 +262,11 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "cache_size", -65_536)?;
     // Checkpoint the WAL every ~32 MiB rather than every 4 MiB: fewer fsyncs and fewer
     // rewrites of the same pages during a large import.
-    conn.pragma_update(None, "wal_autocheckpoint", 8_192)?;
+    conn.pragma_update(
+        None,
+        "wal_autocheckpoint",
+        super::checkpoint::AUTO_CHECKPOINT_PAGES,
+    )?;
     // Every statement is `prepare_cached`; an import cycles through ~40 of them per file, so
     // rusqlite's default of 16 re-parsed most of them each time.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
