@@ -109,12 +109,14 @@ test("sort order is sent to the core", async ({ app }) => {
 
 test("100,000 results scroll with rows fetched by page", async ({ page, app }) => {
   await app.goto("/?bulk=100000");
-  await expect(app.getByTestId("result-count")).toHaveText("100,000");
+  await expect(app.getByTestId("result-count")).toHaveText("100,000", { timeout: 20_000 });
   const rendered = await rows(app).count();
   expect(rendered).toBeLessThan(60);
   // Jump to the end.
   await app.locator(".vlist").evaluate((el) => (el.scrollTop = el.scrollHeight));
-  await expect(app.getByText("Case study number 99999", { exact: true })).toBeVisible();
+  // The mock searches (and counts facets over) all 100,000 documents in the page's own thread
+  // for each page it serves, which under a loaded test run takes seconds, not milliseconds.
+  await expect(app.getByText("Case study number 99999", { exact: true })).toBeVisible({ timeout: 20_000 });
   const pages = (await calls(app, "search")) as { request: { page: { offset: number; limit: number } } }[];
   expect(Math.max(...pages.map((p) => p.request.page.limit))).toBeLessThanOrEqual(50);
   expect(pages.some((p) => p.request.page.offset >= 99_950)).toBe(true);
