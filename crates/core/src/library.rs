@@ -662,8 +662,14 @@ impl Library {
             };
             let result = self.import_batches(files, total, progress, cancel, failed, &committed);
             if background {
-                if let Err(e) = store::set_auto_checkpoint(&lock(&self.writer), true) {
+                let writer = lock(&self.writer);
+                if let Err(e) = store::set_auto_checkpoint(&writer, true) {
                     tracing::warn!("could not turn WAL checkpoints back on: {e}");
+                }
+                // A WAL grown past what the automatic checkpoint keeps goes back to nothing.
+                let usual = store::AUTO_CHECKPOINT_PAGES as u64 * 4096;
+                if let Err(e) = store::limit_wal(&writer, &database, usual) {
+                    tracing::warn!("could not truncate the WAL: {e}");
                 }
             }
             drop(commits);

@@ -9,7 +9,9 @@ mod company;
 mod schema;
 
 pub use annot::*;
-pub use checkpoint::{limit_wal, set_auto_checkpoint, Checkpointer, MAX_WAL_BYTES};
+pub use checkpoint::{
+    limit_wal, set_auto_checkpoint, Checkpointer, AUTO_CHECKPOINT_PAGES, MAX_WAL_BYTES,
+};
 pub use company::*;
 
 pub use schema::{
