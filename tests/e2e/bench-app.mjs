@@ -15,8 +15,16 @@
 // env: CASEBOOK_APP (built app), CASEBOOK_LIBRARY (the library), BENCH_OUT (JSON file),
 // WEBDRIVER_PORT, TAURI_DRIVER, WEBKIT_DRIVER; BENCH_KEYSTROKES (default 120).
 import { spawn } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import {
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { WebDriver } from "./webdriver.mjs";
 
 const app = resolve(
@@ -110,6 +118,7 @@ function appMemory(driverPid) {
 }
 
 async function main() {
+  const profile = mkdtempSync(join(tmpdir(), "casebook-bench-app-"));
   const driver = spawn(
     process.env.TAURI_DRIVER ?? "tauri-driver",
     [
@@ -121,7 +130,15 @@ async function main() {
       process.env.WEBKIT_DRIVER ?? "/usr/bin/WebKitWebDriver",
     ],
     {
-      env: { ...process.env, CASEBOOK_LIBRARY: library },
+      // A fresh user profile: the user's saved search, filters and window size would
+      // otherwise decide what "first results" means (a saved query is a smaller search).
+      env: {
+        ...process.env,
+        CASEBOOK_LIBRARY: library,
+        XDG_CONFIG_HOME: join(profile, "config"),
+        XDG_DATA_HOME: join(profile, "data"),
+        XDG_CACHE_HOME: join(profile, "cache"),
+      },
       stdio: ["ignore", "inherit", "inherit"],
     },
   );
@@ -295,6 +312,7 @@ async function main() {
     await wd.stop();
   } finally {
     driver.kill();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 

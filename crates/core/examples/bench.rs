@@ -235,7 +235,11 @@ fn main() {
         }
     };
     let lib_dir = match &args.library {
-        Some(dir) => dir.clone(),
+        Some(dir) => {
+            // Only the peer's database is made here.
+            std::fs::create_dir_all(&work).expect("create the work folder");
+            dir.clone()
+        }
         None => {
             let _ = std::fs::remove_dir_all(&work);
             std::fs::create_dir_all(&work).expect("create the work folder");
@@ -449,8 +453,12 @@ fn main() {
     )
     .expect("write the result");
     println!("\nwrote {}", args.out.display());
-    if !args.keep && args.library.is_none() {
-        let _ = std::fs::remove_dir_all(&work);
+    if !args.keep {
+        if args.library.is_none() || args.work.is_none() {
+            let _ = std::fs::remove_dir_all(&work);
+        } else {
+            let _ = std::fs::remove_file(work.join("fts5-peer.sqlite3"));
+        }
     }
 }
 
