@@ -163,6 +163,13 @@ impl SearchIndex {
                 tantivy::TantivyError::LockFailure(..) => Error::InUse(dir.to_path_buf()),
                 e => Error::Index(e),
             })?;
+        // Files of a commit that never finished (the process died between writing a
+        // segment's files and `meta.json`) are removed now: replaying the queue repeats that
+        // commit's operations with the same opstamps, hence the same file names, and tantivy
+        // refuses to overwrite a file. A failure here only leaves stale files behind.
+        if let Err(e) = writer.garbage_collect_files().wait() {
+            tracing::warn!("could not remove stale index files: {e}");
+        }
         Ok((
             SearchIndex {
                 dir: dir.to_path_buf(),
