@@ -696,6 +696,10 @@ impl Library {
         let mut total = total;
         let mut last_index_commit = Instant::now();
         let mut files = files.peekable();
+        // Case studies a crash (or a migration) left without fingerprints get them first:
+        // dedup must see the whole library.
+        self.in_transaction(|conn| store::refill_queued(conn).map(|_| ()))?;
+        let mut pending = store::PendingFingerprints::default();
         let prepare_batch =
             |batch: Vec<RawFile>| -> Vec<std::result::Result<Prepared, ImportFailure>> {
                 batch.into_par_iter().flat_map_iter(prepare).collect()
@@ -727,7 +731,7 @@ impl Library {
             let (written, parsed) = rayon::join(
                 || -> Result<()> {
                     let mut conn = lock(&self.writer);
-                    self.write_batch(&mut conn, prepared, &mut report)?;
+                    self.write_batch(&mut conn, prepared, &mut report, &mut pending)?;
                     committed(&conn);
                     if last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL {
                         self.flush_index_queue(&conn)?;
@@ -753,6 +757,7 @@ impl Library {
                 current: name,
             });
         }
+        self.in_transaction(|conn| pending.flush(conn))?;
         self.regroup_companies_if_dirty()?;
         self.flush_index_queue(&lock(&self.writer))?;
         report.changed_ids.sort_unstable();
@@ -760,12 +765,24 @@ impl Library {
         Ok(report)
     }
 
-    /// One transaction: every prepared file of the batch is stored, or none is.
+    /// Runs `f` in a write transaction of its own that changes nothing the index shows (no
+    /// new generation, no index commit; see `write` for those that do).
+    fn in_transaction<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// One transaction: every prepared file of the batch is stored, or none is. The
+    /// fingerprints of what it wrote gather in `pending`, written once there are many.
     fn write_batch(
         &self,
         conn: &mut Connection,
         prepared: Vec<std::result::Result<Prepared, ImportFailure>>,
         report: &mut ImportReport,
+        pending: &mut store::PendingFingerprints,
     ) -> Result<()> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut changed = false;
@@ -773,7 +790,7 @@ impl Library {
             match item {
                 Err(f) => report.failed.push(f),
                 Ok(p) => {
-                    if let Some(id) = store_one(&tx, &p, report)? {
+                    if let Some(id) = store_one(&tx, &p, report, pending)? {
                         report.changed_ids.push(id);
                         changed = true;
                     }
@@ -782,6 +799,9 @@ impl Library {
         }
         if changed {
             store::bump_generation(&tx)?;
+        }
+        if pending.len() >= store::FLUSH_AT {
+            pending.flush(&tx)?;
         }
         tx.commit()?;
         Ok(())
@@ -941,6 +961,7 @@ fn store_one(
     conn: &Connection,
     p: &Prepared,
     report: &mut ImportReport,
+    pending: &mut store::PendingFingerprints,
 ) -> Result<Option<CaseStudyId>> {
     let source = store::NewSource {
         path: &p.path,
@@ -956,7 +977,7 @@ fn store_one(
             return Ok(None);
         }
         store::update_source(conn, source_id, &source)?;
-        recompute(conn, case_study_id)?;
+        recompute(conn, case_study_id, pending)?;
         report.updated += 1;
         return Ok(Some(case_study_id));
     }
@@ -964,9 +985,9 @@ fn store_one(
         report.unchanged += 1;
         return Ok(None);
     }
-    if let Some(existing) = find_same(conn, p)? {
+    if let Some(existing) = find_same(conn, p, pending)? {
         store::insert_source(conn, existing, &source)?;
-        recompute(conn, existing)?;
+        recompute(conn, existing, pending)?;
         report.merged += 1;
         return Ok(Some(existing));
     }
@@ -979,7 +1000,7 @@ fn store_one(
     } else {
         std::borrow::Cow::Owned(dedup::fingerprints(&merged.body_text))
     };
-    let id = store::insert_case_study(conn, &merged, &slug, &fingerprints)?;
+    let id = store::insert_case_study(conn, &merged, &slug, &fingerprints, pending)?;
     store::insert_source(conn, id, &source)?;
     report.added += 1;
     Ok(Some(id))
@@ -989,7 +1010,11 @@ fn store_one(
 /// same link and title; the same text (fingerprint containment); or the same title and
 /// company with no conflicting link. Two sources that each name a different slug are two
 /// case studies, whatever else they share (one talk may yield several write-ups).
-fn find_same(conn: &Connection, p: &Prepared) -> Result<Option<CaseStudyId>> {
+fn find_same(
+    conn: &Connection,
+    p: &Prepared,
+    pending: &store::PendingFingerprints,
+) -> Result<Option<CaseStudyId>> {
     let cs = &p.parsed;
     let slug = cs.slug.as_deref().map(clean_slug).filter(|s| !s.is_empty());
     if let Some(slug) = &slug {
@@ -1009,8 +1034,9 @@ fn find_same(conn: &Connection, p: &Prepared) -> Result<Option<CaseStudyId>> {
             }
         }
     }
-    let candidates = store::fingerprint_candidates(
+    let candidates = store::candidates(
         conn,
+        pending,
         &p.fingerprints,
         dedup::MIN_SHARED_FINGERPRINTS,
         dedup::MAX_FINGERPRINT_SHARERS,
@@ -1050,14 +1076,18 @@ fn slugs_conflict(conn: &Connection, slug: Option<&str>, id: CaseStudyId) -> Res
 
 /// Re-derives a case study from all its sources (order-independent) and writes it; when its
 /// plain text changed, its highlights are anchored again.
-fn recompute(conn: &Connection, id: CaseStudyId) -> Result<()> {
+fn recompute(
+    conn: &Connection,
+    id: CaseStudyId,
+    pending: &mut store::PendingFingerprints,
+) -> Result<()> {
     let before = store::body_text(conn, id)?;
     let sources = store::sources_of(conn, id)?;
     let parsed: Vec<&NormalizedCaseStudy> = sources.iter().map(|s| &s.parsed).collect();
     let merged = dedup::merge(&parsed);
     let slug = unique_slug(conn, &merged, id)?;
     let fingerprints = dedup::fingerprints(&merged.body_text);
-    store::write_case_study(conn, id, &merged, &slug, &fingerprints)?;
+    store::write_case_study(conn, id, &merged, &slug, &fingerprints, pending)?;
     if before != merged.body_text {
         organise::reanchor(conn, id, &merged.body_text)?;
     }

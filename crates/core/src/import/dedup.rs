@@ -20,40 +20,65 @@ pub const MIN_SHARED_FINGERPRINTS: u32 = 4;
 /// up (see `store::Candidates`).
 pub const MAX_FINGERPRINT_SHARERS: u32 = 16;
 
-fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a of a word, lower-cased (ASCII words, nearly all of them, without allocating).
+fn word_hash(word: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    let mut feed = |b: u8| {
+        h ^= b as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+    };
+    if word.is_ascii() {
+        word.bytes().for_each(|b| feed(b.to_ascii_lowercase()));
+    } else {
+        let mut buf = [0u8; 4];
+        for c in word.chars().flat_map(char::to_lowercase) {
+            c.encode_utf8(&mut buf).bytes().for_each(&mut feed);
+        }
     }
     h
 }
 
+/// The 64-bit finaliser of MurmurHash3: every output bit depends on every input bit, so the
+/// low bits used for sampling are well mixed.
+fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
 /// Content fingerprints of a plain text: sampled hashes of its word 5-grams, case and
-/// punctuation ignored. Stable across versions (stored in the database).
+/// punctuation ignored. Each word is hashed once and a 5-gram's hash combines its words'
+/// in order. Stored in the database: a different function needs a migration that queues
+/// every case study to be fingerprinted again (see `store::fingerprints`).
 pub fn fingerprints(text: &str) -> Vec<i64> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.len() < SHINGLE_WORDS {
-        return Vec::new();
+    let mut window = [0u64; SHINGLE_WORDS];
+    let mut words = 0usize;
+    let mut out = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        window[words % SHINGLE_WORDS] = word_hash(word);
+        words += 1;
+        if words < SHINGLE_WORDS {
+            continue;
+        }
+        // Oldest word first: `words % SHINGLE_WORDS` is the slot the next word will take.
+        let mut h = 0u64;
+        for k in 0..SHINGLE_WORDS {
+            h = (h ^ window[(words + k) % SHINGLE_WORDS]).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            h = h.rotate_left(29);
+        }
+        let h = fmix64(h);
+        if h % SAMPLE_MODULUS == 0 {
+            out.push(h as i64);
+        }
     }
-    let mut out: Vec<i64> = words
-        .windows(SHINGLE_WORDS)
-        .filter_map(|w| {
-            let mut h = 0xcbf2_9ce4_8422_2325;
-            for word in w {
-                h = fnv1a(word.as_bytes(), h);
-                h = fnv1a(b" ", h);
-            }
-            // Final avalanche so the low bits used for sampling are well mixed.
-            h ^= h >> 33;
-            h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-            h ^= h >> 33;
-            (h % SAMPLE_MODULUS == 0).then_some(h as i64)
-        })
-        .collect();
     out.sort_unstable();
     out.dedup();
     out.truncate(MAX_FINGERPRINTS);
@@ -152,6 +177,22 @@ mod tests {
         assert!(a.len() >= MIN_SHARED_FINGERPRINTS as usize, "{}", a.len());
         let shared = a.iter().filter(|h| b.contains(h)).count() as u32;
         assert!(same_content(shared, a.len() as u32, b.len() as u32));
+    }
+
+    #[test]
+    fn fingerprints_ignore_case_and_punctuation_but_not_word_order() {
+        let a = fingerprints(TEXT);
+        let shouted = fingerprints(&TEXT.to_uppercase().replace(' ', " -- "));
+        assert_eq!(a, shouted);
+        let words: Vec<&str> = TEXT.split_whitespace().collect();
+        let reversed: Vec<&str> = words.iter().rev().copied().collect();
+        let b = fingerprints(&reversed.join(" "));
+        let shared = a.iter().filter(|h| b.contains(h)).count();
+        assert!(a.len() > 20 && shared == 0, "{} of {}", shared, a.len());
+        // Words outside ASCII are lower-cased too.
+        assert_eq!(word_hash("FAÇADE"), word_hash("façade"));
+        assert_eq!(word_hash("Über"), word_hash("über"));
+        assert_ne!(word_hash("über"), word_hash("uber"));
     }
 
     #[test]

@@ -20,6 +20,8 @@ const REFERENCES: &[(&str, &str, &str)] = &[
     ("tags", "case_study_id", "case_studies"),
     ("sources", "case_study_id", "case_studies"),
     ("fingerprints", "case_study_id", "case_studies"),
+    ("fingerprint_sets", "case_study_id", "case_studies"),
+    ("fingerprint_queue", "case_study_id", "case_studies"),
     ("highlights", "case_study_id", "case_studies"),
     ("notes", "case_study_id", "case_studies"),
     ("dismissed_tags", "case_study_id", "case_studies"),
@@ -53,6 +55,7 @@ impl Library {
             for f in &first {
                 let action = match f.area {
                     CheckArea::Database => None,
+                    CheckArea::Rows if f.key == "fingerprints" => Some(refingerprint(&conn)?),
                     CheckArea::Rows => match f.key.strip_prefix("dangling:") {
                         Some(which) => Some(drop_dangling(&conn, which)?),
                         None => None,
@@ -196,6 +199,13 @@ impl Library {
                 ),
             });
         }
+        if let Some(text) = fingerprint_problem(conn)? {
+            found.push(Found {
+                area: CheckArea::Rows,
+                key: "fingerprints".into(),
+                text,
+            });
+        }
         let queued = store::index_queue(conn)?;
         if !queued.is_empty() {
             found.push(Found {
@@ -282,6 +292,48 @@ impl Library {
         }
         Ok(out)
     }
+}
+
+/// The dedup lookup against the case studies' fingerprint sets (see
+/// `store::fingerprints`): every case study has a set, and the lookup holds exactly the
+/// rows of the sets not waiting in the queue. Wrong, imports would miss duplicates.
+fn fingerprint_problem(conn: &Connection) -> Result<Option<String>> {
+    let without: i64 = conn.query_row(
+        "SELECT count(*) FROM case_studies c WHERE NOT EXISTS
+           (SELECT 1 FROM fingerprint_sets s WHERE s.case_study_id = c.id)
+         AND NOT EXISTS (SELECT 1 FROM fingerprint_queue q WHERE q.case_study_id = c.id)",
+        [],
+        |r| r.get(0),
+    )?;
+    let (rows, expected): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM fingerprints),
+                (SELECT coalesce(sum(length(hashes) / 8), 0) FROM fingerprint_sets s
+                 WHERE NOT EXISTS
+                   (SELECT 1 FROM fingerprint_queue q WHERE q.case_study_id = s.case_study_id))",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match (without, rows == expected) {
+        (0, true) => None,
+        (0, false) => Some(format!(
+            "the duplicate finder's lookup holds {rows} fingerprints where the case studies \
+             have {expected}: imports may miss duplicates"
+        )),
+        (n, _) => Some(format!(
+            "{n} case studies have no fingerprints: imports may miss their duplicates"
+        )),
+    })
+}
+
+/// Writes the dedup lookup again from the case studies' text.
+fn refingerprint(conn: &Connection) -> Result<String> {
+    conn.execute_batch(
+        "DELETE FROM fingerprints;
+         DELETE FROM fingerprint_sets;
+         INSERT OR IGNORE INTO fingerprint_queue (case_study_id) SELECT id FROM case_studies;",
+    )?;
+    let n = store::refill_queued(conn)?;
+    Ok(format!("fingerprinted {n} case studies again"))
 }
 
 /// SQLite's `integrity_check` lines other than "ok" (at most 20).

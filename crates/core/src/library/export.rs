@@ -333,6 +333,7 @@ impl Library {
         let _import = lock(&self.import_lock);
         self.write(|conn| {
             let mut report = ExportImportReport::default();
+            let mut pending = store::PendingFingerprints::default();
             for cs in &file.case_studies {
                 let id = match store::id_by_slug(conn, &cs.slug)? {
                     Some(id) => {
@@ -341,7 +342,7 @@ impl Library {
                     }
                     None => {
                         report.added += 1;
-                        add_exported(conn, cs)?
+                        add_exported(conn, cs, &mut pending)?
                     }
                 };
                 report.changed_ids.push(id);
@@ -359,6 +360,7 @@ impl Library {
                     }
                 }
             }
+            pending.flush(conn)?;
             store::regroup_companies(conn)?;
             Ok(report)
         })
@@ -367,7 +369,11 @@ impl Library {
 
 /// A case study of an export that the library does not have: stored with one source that
 /// holds the exported data, so merges and recomputes keep working.
-fn add_exported(conn: &Connection, cs: &ExportedCaseStudy) -> Result<CaseStudyId> {
+fn add_exported(
+    conn: &Connection,
+    cs: &ExportedCaseStudy,
+    pending: &mut store::PendingFingerprints,
+) -> Result<CaseStudyId> {
     let parsed = NormalizedCaseStudy {
         title: cs.title.clone(),
         title_inferred: false,
@@ -404,7 +410,7 @@ fn add_exported(conn: &Connection, cs: &ExportedCaseStudy) -> Result<CaseStudyId
             id
         }
     };
-    recompute(conn, id)?;
+    recompute(conn, id, pending)?;
     Ok(id)
 }
 

@@ -543,6 +543,7 @@ pub fn empty_trash(conn: &Connection) -> Result<Vec<CaseStudyId>> {
     let ids: Vec<CaseStudyId> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    super::remove_fingerprints(conn, &ids)?;
     conn.execute("DELETE FROM case_studies WHERE deleted_at IS NOT NULL", [])?;
     Ok(ids)
 }

@@ -6,6 +6,7 @@
 mod annot;
 mod checkpoint;
 mod company;
+mod fingerprints;
 mod schema;
 
 pub use annot::*;
@@ -13,6 +14,9 @@ pub use checkpoint::{
     limit_wal, set_auto_checkpoint, Checkpointer, AUTO_CHECKPOINT_PAGES, MAX_WAL_BYTES,
 };
 pub use company::*;
+pub use fingerprints::{
+    candidates, refill_queued, remove_fingerprints, Candidates, PendingFingerprints, FLUSH_AT,
+};
 
 pub use schema::{
     create_at_version, open_database, open_in_memory, upgrade, version_of, SCHEMA_VERSION,
@@ -22,7 +26,6 @@ use crate::error::{Error, Result};
 use crate::index::IndexDoc;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::collections::HashMap;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -186,6 +189,7 @@ pub fn insert_case_study(
     cs: &NormalizedCaseStudy,
     slug: &str,
     fingerprints: &[i64],
+    pending: &mut PendingFingerprints,
 ) -> Result<CaseStudyId> {
     let now = now_ms();
     conn.prepare_cached(
@@ -208,17 +212,17 @@ pub fn insert_case_study(
         cs.link.as_deref().map(crate::import::dedup::link_key)
     ])?;
     let id = conn.last_insert_rowid();
-    write_tags_and_fingerprints(conn, id, cs, fingerprints, false)?;
+    write_tags(conn, id, cs, false)?;
+    pending.set(conn, id, fingerprints)?;
     write_company(conn, id, None, cs.company.as_deref(), &company_texts(cs))?;
     queue_for_index(conn, id)?;
     Ok(id)
 }
 
-fn write_tags_and_fingerprints(
+fn write_tags(
     conn: &Connection,
     id: CaseStudyId,
     cs: &NormalizedCaseStudy,
-    fingerprints: &[i64],
     replace: bool,
 ) -> Result<()> {
     if replace {
@@ -244,16 +248,6 @@ fn write_tags_and_fingerprints(
     for t in &cs.inferred_tags {
         insert_inferred.execute(params![id, t])?;
     }
-    if replace {
-        conn.prepare_cached("DELETE FROM fingerprints WHERE case_study_id = ?1")?
-            .execute([id])?;
-    }
-    let mut insert_fp = conn.prepare_cached(
-        "INSERT OR IGNORE INTO fingerprints (hash, case_study_id) VALUES (?1, ?2)",
-    )?;
-    for h in fingerprints {
-        insert_fp.execute(params![h, id])?;
-    }
     Ok(())
 }
 
@@ -265,6 +259,7 @@ pub fn write_case_study(
     cs: &NormalizedCaseStudy,
     slug: &str,
     fingerprints: &[i64],
+    pending: &mut PendingFingerprints,
 ) -> Result<()> {
     let before: Option<String> = conn
         .prepare_cached("SELECT company FROM case_studies WHERE id = ?1")?
@@ -290,7 +285,8 @@ pub fn write_case_study(
         now_ms(),
         cs.link.as_deref().map(crate::import::dedup::link_key)
     ])?;
-    write_tags_and_fingerprints(conn, id, cs, fingerprints, true)?;
+    write_tags(conn, id, cs, true)?;
+    pending.set(conn, id, fingerprints)?;
     write_company(
         conn,
         id,
@@ -340,74 +336,6 @@ pub fn ids_by_title(conn: &Connection, title: &str) -> Result<Vec<(CaseStudyId, 
     )?;
     let rows = stmt.query_map([title], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The case studies that may hold the same text as one with fingerprints `hashes`.
-#[derive(Debug, Default)]
-pub struct Candidates {
-    /// How many of `hashes` were looked up: those shared by fewer than `max_sharers` case
-    /// studies. A fingerprint carried by many case studies is boilerplate (a quoted
-    /// paragraph, a disclaimer), proves nothing about identity, and would make every lookup
-    /// read rows in proportion to the library's size.
-    pub considered: u32,
-    /// `(id, shared, theirs)`: shared considered fingerprints and the case study's total,
-    /// most shared first.
-    pub matches: Vec<(CaseStudyId, u32, u32)>,
-}
-
-/// Case studies sharing at least `min_shared` of the rare ones of `hashes` (see
-/// [`Candidates`]).
-pub fn fingerprint_candidates(
-    conn: &Connection,
-    hashes: &[i64],
-    min_shared: u32,
-    max_sharers: u32,
-) -> Result<Candidates> {
-    // One index probe per hash, in hash order (neighbouring probes share B-tree pages): it
-    // reads at most `max_sharers` rows of the primary key `(hash, case_study_id)`, which say
-    // both whether the hash is rare and, if so, who shares it.
-    let mut hashes = hashes.to_vec();
-    hashes.sort_unstable();
-    hashes.dedup();
-    let mut sharers_of = conn.prepare_cached(
-        "SELECT case_study_id FROM fingerprints WHERE hash = ?1 ORDER BY case_study_id LIMIT ?2",
-    )?;
-    let mut counts: HashMap<CaseStudyId, u32> = HashMap::new();
-    let mut sharers: Vec<CaseStudyId> = Vec::with_capacity(max_sharers as usize);
-    let mut considered = 0;
-    for hash in &hashes {
-        sharers.clear();
-        let mut rows = sharers_of.query(params![hash, max_sharers])?;
-        while let Some(row) = rows.next()? {
-            sharers.push(row.get(0)?);
-        }
-        if sharers.len() < max_sharers as usize {
-            considered += 1;
-            for id in &sharers {
-                *counts.entry(*id).or_default() += 1;
-            }
-        }
-    }
-    // Case studies sharing fewer than `min_shared` are dropped before their fingerprint
-    // count is read.
-    let shared: Vec<(CaseStudyId, u32)> = counts
-        .into_iter()
-        .filter(|&(_, n)| n >= min_shared)
-        .collect();
-    // Counted from the fingerprints index: `case_studies.fingerprint_count` sits after the
-    // bodies in its row, so reading it walks the row's overflow pages.
-    let mut count =
-        conn.prepare_cached("SELECT count(*) FROM fingerprints WHERE case_study_id = ?1")?;
-    let mut matches = Vec::with_capacity(shared.len());
-    for (id, n) in shared {
-        let total: i64 = count.query_row([id], |r| r.get(0))?;
-        matches.push((id, n, total as u32));
-    }
-    matches.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(Candidates {
-        considered,
-        matches,
-    })
 }
 
 pub fn queue_for_index(conn: &Connection, id: CaseStudyId) -> Result<()> {

@@ -170,6 +170,30 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX case_studies_live ON case_studies(deleted_at, year);
     "#,
+    // 6: dedup fingerprints written in bulk (see `store::fingerprints`): each case study's
+    // set in one row, the lookup table without its second index and foreign key (rows are
+    // removed through the sets), and a queue of case studies whose lookup rows are not
+    // written yet. The fingerprint function changed (word hashes combined, not every byte of
+    // every 5-gram hashed again), so the old values go and every case study is queued: the
+    // next import fingerprints them anew from their stored text.
+    // (`case_studies.fingerprint_count` is no longer read.)
+    r#"
+    DROP TABLE fingerprints;
+    CREATE TABLE fingerprints (
+        hash INTEGER NOT NULL,
+        case_study_id INTEGER NOT NULL,
+        PRIMARY KEY (hash, case_study_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE fingerprint_sets (
+        case_study_id INTEGER PRIMARY KEY REFERENCES case_studies(id) ON DELETE CASCADE,
+        -- the case study's fingerprints, 8 bytes each (little-endian i64)
+        hashes BLOB NOT NULL
+    );
+    CREATE TABLE fingerprint_queue (
+        case_study_id INTEGER PRIMARY KEY REFERENCES case_studies(id) ON DELETE CASCADE
+    );
+    INSERT INTO fingerprint_queue (case_study_id) SELECT id FROM case_studies;
+    "#,
 ];
 
 /// The schema version this build writes.
