@@ -100,6 +100,10 @@ pub struct Library {
     index: SearchIndex,
     /// Serialises imports (and reindexing) within this process.
     import_lock: Mutex<()>,
+    /// Counts the writes other than an import's (annotations, organising) that go through
+    /// `write`: a running import drops the index documents it kept (`FreshDocs`) when one
+    /// happened meanwhile, since it may have changed their case studies.
+    other_writes: std::sync::atomic::AtomicU64,
     /// What opening found and did about the index, e.g. that it was rebuilt.
     index_notice: Option<String>,
     /// The library lock ([`LOCK_FILE`]), released on drop.
@@ -113,6 +117,30 @@ type PreparedBatch = (
     usize,
     Option<String>,
 );
+
+/// Index documents of the case studies an import added and has not indexed yet, as they were
+/// written (see `store::insert_case_study`): indexing them needs no read back. An entry goes
+/// as soon as anything else writes its case study.
+#[derive(Default)]
+struct FreshDocs {
+    docs: std::collections::HashMap<CaseStudyId, crate::index::IndexDoc>,
+    /// `Library::other_writes` when the documents were known to be current.
+    other_writes: u64,
+}
+
+impl FreshDocs {
+    fn insert(&mut self, id: CaseStudyId, doc: crate::index::IndexDoc) {
+        self.docs.insert(id, doc);
+    }
+
+    fn remove(&mut self, id: &CaseStudyId) -> Option<crate::index::IndexDoc> {
+        self.docs.remove(id)
+    }
+
+    fn clear(&mut self) {
+        self.docs.clear();
+    }
+}
 
 /// A file parsed and normalised, ready to be stored.
 struct Prepared {
@@ -151,6 +179,7 @@ impl Library {
             reader: Mutex::new(reader),
             index,
             import_lock: Mutex::new(()),
+            other_writes: std::sync::atomic::AtomicU64::new(0),
             index_notice: None,
             _lock: lock_file,
         };
@@ -193,17 +222,18 @@ impl Library {
     /// Regroups the companies when an import changed a company's spelling or aliases (see
     /// [`store::regroup_companies`]); also at open, when a process stopped between an
     /// import's commit and its regrouping.
-    fn regroup_companies_if_dirty(&self) -> Result<()> {
+    /// True when it regrouped.
+    fn regroup_companies_if_dirty(&self) -> Result<bool> {
         let mut conn = lock(&self.writer);
         if !store::companies_dirty(&conn)? {
-            return Ok(());
+            return Ok(false);
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if store::regroup_companies(&tx)? > 0 {
             store::bump_generation(&tx)?;
         }
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     /// Brings the index in step with SQLite: replays ids queued but not yet indexed, or
@@ -265,6 +295,17 @@ impl Library {
     /// Indexes the queued ids, commits the index with the database's generation (making
     /// them searchable), then clears them from the queue.
     fn flush_index_queue(&self, conn: &Connection) -> Result<()> {
+        self.flush_index_queue_with(conn, &mut FreshDocs::default())
+    }
+
+    /// [`Self::flush_index_queue`], taking the documents of case studies an import has just
+    /// added from `fresh` rather than reading them back (they are taken out of it).
+    fn flush_index_queue_with(&self, conn: &Connection, fresh: &mut FreshDocs) -> Result<()> {
+        let other_writes = self.other_writes.load(Ordering::SeqCst);
+        if fresh.other_writes != other_writes {
+            fresh.clear();
+            fresh.other_writes = other_writes;
+        }
         let ids = store::index_queue(conn)?;
         if ids.is_empty() {
             // A write that changed nothing the index shows (a collection, a saved search)
@@ -279,7 +320,14 @@ impl Library {
         let mut docs = Vec::with_capacity(ids.len());
         let mut gone = Vec::new();
         for id in &ids {
-            match store::index_doc(conn, *id)? {
+            let doc = match fresh.remove(id) {
+                Some(doc) => {
+                    debug_assert_eq!(Some(&doc), store::index_doc(conn, *id)?.as_ref());
+                    Some(doc)
+                }
+                None => store::index_doc(conn, *id)?,
+            };
+            match doc {
                 Some(doc) => docs.push(doc),
                 None => gone.push(*id),
             }
@@ -700,6 +748,10 @@ impl Library {
         // dedup must see the whole library.
         self.in_transaction(|conn| store::refill_queued(conn).map(|_| ()))?;
         let mut pending = store::PendingFingerprints::default();
+        let mut fresh = FreshDocs {
+            other_writes: self.other_writes.load(Ordering::SeqCst),
+            ..FreshDocs::default()
+        };
         let prepare_batch =
             |batch: Vec<RawFile>| -> Vec<std::result::Result<Prepared, ImportFailure>> {
                 batch.into_par_iter().flat_map_iter(prepare).collect()
@@ -731,10 +783,10 @@ impl Library {
             let (written, parsed) = rayon::join(
                 || -> Result<()> {
                     let mut conn = lock(&self.writer);
-                    self.write_batch(&mut conn, prepared, &mut report, &mut pending)?;
+                    self.write_batch(&mut conn, prepared, &mut report, &mut pending, &mut fresh)?;
                     committed(&conn);
                     if last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL {
-                        self.flush_index_queue(&conn)?;
+                        self.flush_index_queue_with(&conn, &mut fresh)?;
                         last_index_commit = Instant::now();
                     }
                     Ok(())
@@ -758,8 +810,11 @@ impl Library {
             });
         }
         self.in_transaction(|conn| pending.flush(conn))?;
-        self.regroup_companies_if_dirty()?;
-        self.flush_index_queue(&lock(&self.writer))?;
+        if self.regroup_companies_if_dirty()? {
+            // Regrouping may have renamed the companies of what is still to be indexed.
+            fresh.clear();
+        }
+        self.flush_index_queue_with(&lock(&self.writer), &mut fresh)?;
         report.changed_ids.sort_unstable();
         report.changed_ids.dedup();
         Ok(report)
@@ -783,6 +838,7 @@ impl Library {
         prepared: Vec<std::result::Result<Prepared, ImportFailure>>,
         report: &mut ImportReport,
         pending: &mut store::PendingFingerprints,
+        fresh: &mut FreshDocs,
     ) -> Result<()> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut changed = false;
@@ -790,7 +846,7 @@ impl Library {
             match item {
                 Err(f) => report.failed.push(f),
                 Ok(p) => {
-                    if let Some(id) = store_one(&tx, &p, report, pending)? {
+                    if let Some(id) = store_one(&tx, &p, report, pending, fresh)? {
                         report.changed_ids.push(id);
                         changed = true;
                     }
@@ -937,8 +993,8 @@ fn prepare(raw: RawFile) -> Vec<std::result::Result<Prepared, ImportFailure>> {
                 return fail(&path, ParseError::NoText);
             }
             let fingerprints = dedup::fingerprints(&parsed.body_text);
-            // Serialising our own struct cannot fail.
-            let parsed_json = serde_json::to_string(&parsed).unwrap_or_default();
+            // The plain text was derived from the Markdown just now (see `normalize`).
+            let parsed_json = store::source_json(&parsed, true);
             Ok(Prepared {
                 hash: dedup::content_hash_of_json(entry.format, &parsed_json),
                 parsed_json,
@@ -962,21 +1018,28 @@ fn store_one(
     p: &Prepared,
     report: &mut ImportReport,
     pending: &mut store::PendingFingerprints,
+    fresh: &mut FreshDocs,
 ) -> Result<Option<CaseStudyId>> {
     let source = store::NewSource {
         path: &p.path,
         format: p.format,
         content_hash: &p.hash,
         size: p.size,
-        parsed: &p.parsed,
-        parsed_json: Some(&p.parsed_json),
+        parsed_json: &p.parsed_json,
     };
     if let Some((source_id, case_study_id, hash)) = store::source_by_path(conn, &p.path)? {
         if hash == p.hash {
             report.unchanged += 1;
             return Ok(None);
         }
+        // Hashed by an older version (another stored form), yet the same record.
+        if store::source_record(conn, source_id)? == p.parsed {
+            store::restamp_source(conn, source_id, &source)?;
+            report.unchanged += 1;
+            return Ok(None);
+        }
         store::update_source(conn, source_id, &source)?;
+        fresh.remove(&case_study_id);
         recompute(conn, case_study_id, pending)?;
         report.updated += 1;
         return Ok(Some(case_study_id));
@@ -987,6 +1050,7 @@ fn store_one(
     }
     if let Some(existing) = find_same(conn, p, pending)? {
         store::insert_source(conn, existing, &source)?;
+        fresh.remove(&existing);
         recompute(conn, existing, pending)?;
         report.merged += 1;
         return Ok(Some(existing));
@@ -1000,8 +1064,9 @@ fn store_one(
     } else {
         std::borrow::Cow::Owned(dedup::fingerprints(&merged.body_text))
     };
-    let id = store::insert_case_study(conn, &merged, &slug, &fingerprints, pending)?;
+    let (id, doc) = store::insert_case_study(conn, &merged, &slug, &fingerprints, pending)?;
     store::insert_source(conn, id, &source)?;
+    fresh.insert(id, doc);
     report.added += 1;
     Ok(Some(id))
 }

@@ -306,3 +306,60 @@ fn shared_boilerplate_neither_merges_case_studies_nor_hides_a_true_duplicate() {
     assert_eq!((report.added, report.merged), (0, 1), "{report:?}");
     assert_eq!(search(&lib, "").total, 40);
 }
+
+#[test]
+fn sources_keep_their_markdown_not_its_plain_text_and_older_records_import_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    let first = import(&lib, &seed_files());
+    assert_eq!(first.added + first.merged, 5);
+    let before = snapshot(&lib);
+    drop(lib);
+    let db = rusqlite::Connection::open(dir.path().join("casebook.sqlite3")).unwrap();
+    let has_text = |db: &rusqlite::Connection| -> i64 {
+        db.query_row(
+            "SELECT count(*) FROM sources WHERE json_type(parsed, '$.body_text') IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(has_text(&db), 0, "imported sources derive their plain text");
+    // As an older version stored them: the plain text inside, hashed differently.
+    let sources: Vec<(i64, String)> = db
+        .prepare("SELECT id, parsed FROM sources")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for (id, parsed) in sources {
+        let mut v: serde_json::Value = serde_json::from_str(&parsed).unwrap();
+        let markdown = v["body_markdown"].as_str().unwrap().to_string();
+        let lib_text = casebook_core::render::to_plain_text(&markdown);
+        v["body_text"] = serde_json::Value::String(lib_text);
+        db.execute(
+            "UPDATE sources SET parsed = ?2, content_hash = 'older-' || id WHERE id = ?1",
+            rusqlite::params![id, v.to_string()],
+        )
+        .unwrap();
+    }
+    assert_eq!(has_text(&db), 5);
+    drop(db);
+    let lib = empty_library(dir.path());
+    let again = import(&lib, &seed_files());
+    assert_eq!(
+        (again.added, again.updated, again.merged, again.unchanged),
+        (0, 0, 0, 5),
+        "{again:?}"
+    );
+    assert!(again.changed_ids.is_empty());
+    assert_eq!(snapshot(&lib), before);
+    drop(lib);
+    let db = rusqlite::Connection::open(dir.path().join("casebook.sqlite3")).unwrap();
+    assert_eq!(has_text(&db), 0, "restamped in the current form");
+    // A third import finds them unchanged by hash alone.
+    drop(db);
+    let lib = empty_library(dir.path());
+    assert_eq!(import(&lib, &seed_files()).unchanged, 5);
+}

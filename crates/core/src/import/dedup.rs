@@ -104,13 +104,7 @@ pub fn link_key(link: &str) -> String {
     format!("{}/{}", host.to_lowercase(), rest.trim_end_matches('/'))
 }
 
-/// A content hash identifying a source's normalised data.
-pub fn content_hash(format: SourceFormat, parsed: &NormalizedCaseStudy) -> String {
-    // Serialising our own struct cannot fail; an empty hash would only weaken dedup.
-    content_hash_of_json(format, &serde_json::to_string(parsed).unwrap_or_default())
-}
-
-/// [`content_hash`] of a source already serialised with `serde_json::to_string`.
+/// A content hash identifying a source's normalised data, as stored (`store::source_json`).
 pub fn content_hash_of_json(format: SourceFormat, parsed_json: &str) -> String {
     let mut h = blake3::Hasher::new();
     h.update(format.as_str().as_bytes());

@@ -389,7 +389,9 @@ fn add_exported(
         body_text: cs.body_text.clone(),
     };
     let format = SourceFormat::FrontMatter;
-    let hash = dedup::content_hash(format, &parsed);
+    let text_derived = crate::render::to_plain_text(&parsed.body_markdown) == parsed.body_text;
+    let parsed_json = store::source_json(&parsed, text_derived);
+    let hash = dedup::content_hash_of_json(format, &parsed_json);
     let path = format!("{EXPORT_SOURCE_PREFIX}{}", cs.slug);
     let id = match store::source_by_path(conn, &path)? {
         Some((_, id, _)) => id,
@@ -403,8 +405,7 @@ fn add_exported(
                     format,
                     content_hash: &hash,
                     size: cs.body_markdown.len() as u64,
-                    parsed: &parsed,
-                    parsed_json: None,
+                    parsed_json: &parsed_json,
                 },
             )?;
             id

@@ -41,6 +41,8 @@ impl Library {
     /// up to date with the ids `f` queued.
     pub(super) fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let mut conn = lock(&self.writer);
+        self.other_writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         store::bump_generation(&tx)?;

@@ -16,13 +16,14 @@ use std::collections::BTreeSet;
 /// When the spelling or the aliases changed, the library is marked for regrouping in the
 /// same transaction ([`companies_dirty`]); an edit that leaves both alone (most re-imports)
 /// does not regroup the library, which at 100,000 case studies takes over a second.
+/// Returns the company's key and display name as placed.
 pub fn write_company(
     conn: &Connection,
     id: CaseStudyId,
     before: Option<&str>,
     written: Option<&str>,
     texts: &[&str],
-) -> Result<()> {
+) -> Result<Option<(String, String)>> {
     let old_aliases: BTreeSet<String> = {
         let mut stmt =
             conn.prepare_cached("SELECT alias FROM company_aliases WHERE case_study_id = ?1")?;
@@ -38,12 +39,13 @@ pub fn write_company(
         if respelled || !old_aliases.is_empty() {
             mark_companies_dirty(conn)?;
         }
-        return Ok(());
+        return Ok(None);
     };
     let key = match resolve_company(conn, written)? {
         Some(k) => k,
         None => company::key(written),
     };
+    let mut placed = None;
     if !key.is_empty() {
         let name: String = conn
             .prepare_cached(
@@ -65,6 +67,7 @@ pub fn write_company(
         )?;
         names.execute(params![written.trim().to_lowercase(), key])?;
         names.execute(params![key, key])?;
+        placed = Some((key, name));
     }
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO company_aliases (case_study_id, alias) VALUES (?1, ?2)",
@@ -76,7 +79,7 @@ pub fn write_company(
     if respelled || old_aliases != new_aliases {
         mark_companies_dirty(conn)?;
     }
-    Ok(())
+    Ok(placed)
 }
 
 /// A company as written, trimmed; `None` when there is none.

@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::index::IndexDoc;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -50,23 +51,108 @@ pub struct StoredSource {
 pub struct NewSource<'a> {
     pub path: &'a str,
     pub format: SourceFormat,
+    /// [`crate::import::dedup::content_hash_of_json`] of `parsed_json`.
     pub content_hash: &'a str,
     pub size: u64,
-    pub parsed: &'a NormalizedCaseStudy,
-    /// `parsed` serialised as JSON, when the caller already has it (import computes it
-    /// once, in parallel, for the content hash).
-    pub parsed_json: Option<&'a str>,
+    /// Its normalised record as [`source_json`] stores it.
+    pub parsed_json: &'a str,
 }
 
-impl NewSource<'_> {
-    fn json(&self) -> Result<std::borrow::Cow<'_, str>> {
-        match self.parsed_json {
-            Some(j) => Ok(std::borrow::Cow::Borrowed(j)),
-            None => serde_json::to_string(self.parsed)
-                .map(std::borrow::Cow::Owned)
-                .map_err(|e| Error::Invalid(e.to_string())),
-        }
-    }
+/// A source's normalised record as it is stored (the `parsed` column), as written.
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    title: &'a str,
+    title_inferred: bool,
+    slug: &'a Option<String>,
+    company: &'a Option<String>,
+    industry: &'a Option<String>,
+    year: Option<i32>,
+    link: &'a Option<String>,
+    summary: &'a Option<String>,
+    tags: &'a [String],
+    inferred_tags: &'a [String],
+    body_markdown: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_text: Option<&'a str>,
+}
+
+/// ... and as read: a record without `body_text` derives it from its Markdown.
+#[derive(Deserialize)]
+struct RecordIn {
+    title: String,
+    title_inferred: bool,
+    slug: Option<String>,
+    company: Option<String>,
+    industry: Option<String>,
+    year: Option<i32>,
+    link: Option<String>,
+    summary: Option<String>,
+    tags: Vec<String>,
+    inferred_tags: Vec<String>,
+    body_markdown: String,
+    body_text: Option<String>,
+}
+
+/// A source's normalised record as stored: without its plain text when `text_derived`
+/// (it is what `render::to_plain_text` makes of the Markdown, as for every imported file),
+/// which halves what a source keeps; reading derives it again.
+pub fn source_json(parsed: &NormalizedCaseStudy, text_derived: bool) -> String {
+    let record = RecordOut {
+        title: &parsed.title,
+        title_inferred: parsed.title_inferred,
+        slug: &parsed.slug,
+        company: &parsed.company,
+        industry: &parsed.industry,
+        year: parsed.year,
+        link: &parsed.link,
+        summary: &parsed.summary,
+        tags: &parsed.tags,
+        inferred_tags: &parsed.inferred_tags,
+        body_markdown: &parsed.body_markdown,
+        body_text: (!text_derived).then_some(parsed.body_text.as_str()),
+    };
+    // Serialising strings and numbers cannot fail.
+    serde_json::to_string(&record).unwrap_or_default()
+}
+
+/// A stored `parsed` column read back (records of every version: older ones hold
+/// `body_text` whatever it was).
+fn read_source_json(json: &str) -> serde_json::Result<NormalizedCaseStudy> {
+    let r: RecordIn = serde_json::from_str(json)?;
+    let body_text = r
+        .body_text
+        .unwrap_or_else(|| crate::render::to_plain_text(&r.body_markdown));
+    Ok(NormalizedCaseStudy {
+        title: r.title,
+        title_inferred: r.title_inferred,
+        slug: r.slug,
+        company: r.company,
+        industry: r.industry,
+        year: r.year,
+        link: r.link,
+        summary: r.summary,
+        tags: r.tags,
+        inferred_tags: r.inferred_tags,
+        body_markdown: r.body_markdown,
+        body_text,
+    })
+}
+
+/// The normalised record of source `source_id`.
+pub fn source_record(conn: &Connection, source_id: i64) -> Result<NormalizedCaseStudy> {
+    let json: String = conn
+        .prepare_cached("SELECT parsed FROM sources WHERE id = ?1")?
+        .query_row([source_id], |r| r.get(0))?;
+    read_source_json(&json)
+        .map_err(|e| Error::Invalid(format!("stored source {source_id} is damaged: {e}")))
+}
+
+/// Records that source `source_id` holds what it held, in the current stored form (an
+/// older version's record, hashed differently).
+pub fn restamp_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result<()> {
+    conn.prepare_cached("UPDATE sources SET content_hash = ?2, parsed = ?3 WHERE id = ?1")?
+        .execute(params![source_id, s.content_hash, s.parsed_json])?;
+    Ok(())
 }
 
 pub fn source_by_path(conn: &Connection, path: &str) -> Result<Option<(i64, CaseStudyId, String)>> {
@@ -83,7 +169,6 @@ pub fn hash_known(conn: &Connection, content_hash: &str) -> Result<bool> {
 }
 
 pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSource) -> Result<()> {
-    let parsed = s.json()?;
     conn.prepare_cached(
         "INSERT INTO sources (case_study_id, path, format, content_hash, size, imported_at, parsed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -95,13 +180,12 @@ pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSourc
         s.content_hash,
         s.size as i64,
         now_ms(),
-        parsed
+        s.parsed_json
     ])?;
     Ok(())
 }
 
 pub fn update_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result<()> {
-    let parsed = s.json()?;
     conn.prepare_cached(
         "UPDATE sources SET format = ?2, content_hash = ?3, size = ?4, imported_at = ?5, parsed = ?6
          WHERE id = ?1",
@@ -112,7 +196,7 @@ pub fn update_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result
         s.content_hash,
         s.size as i64,
         now_ms(),
-        parsed
+        s.parsed_json
     ])?;
     Ok(())
 }
@@ -139,7 +223,7 @@ pub fn sources_of(conn: &Connection, id: CaseStudyId) -> Result<Vec<StoredSource
         let (sid, cs, path, format, hash, parsed) = row?;
         let format = SourceFormat::parse(&format)
             .ok_or_else(|| Error::Invalid(format!("unknown source format '{format}'")))?;
-        let parsed: NormalizedCaseStudy = serde_json::from_str(&parsed)
+        let parsed = read_source_json(&parsed)
             .map_err(|e| Error::Invalid(format!("stored source {path} is damaged: {e}")))?;
         out.push(StoredSource {
             id: sid,
@@ -183,14 +267,15 @@ pub fn create_case_study(conn: &Connection) -> Result<CaseStudyId> {
 }
 
 /// Inserts a new case study with its merged data in one row write (no placeholder row to
-/// rewrite), its tags and fingerprints, and queues it for indexing.
+/// rewrite), its tags and fingerprints, and queues it for indexing. Returns its id and its
+/// index document (what [`index_doc`] would read back now).
 pub fn insert_case_study(
     conn: &Connection,
     cs: &NormalizedCaseStudy,
     slug: &str,
     fingerprints: &[i64],
     pending: &mut PendingFingerprints,
-) -> Result<CaseStudyId> {
+) -> Result<(CaseStudyId, IndexDoc)> {
     let now = now_ms();
     conn.prepare_cached(
         "INSERT INTO case_studies (slug, title, company, industry, year, link, summary,
@@ -214,9 +299,28 @@ pub fn insert_case_study(
     let id = conn.last_insert_rowid();
     write_tags(conn, id, cs, false)?;
     pending.set(conn, id, fingerprints)?;
-    write_company(conn, id, None, cs.company.as_deref(), &company_texts(cs))?;
+    let placed = write_company(conn, id, None, cs.company.as_deref(), &company_texts(cs))?;
     queue_for_index(conn, id)?;
-    Ok(id)
+    // A new case study: no annotations, user tags, dismissed tags or reading state yet.
+    let mut tags: Vec<String> = cs.tags.iter().chain(&cs.inferred_tags).cloned().collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let (company_key, company_name) = placed.unzip();
+    let doc = IndexDoc {
+        id,
+        slug: slug.to_string(),
+        title: cs.title.clone(),
+        company: cs.company.clone(),
+        company_key,
+        company_name,
+        industry: cs.industry.clone(),
+        year: cs.year,
+        summary: cs.summary.clone(),
+        body_text: cs.body_text.clone(),
+        tags,
+        ..IndexDoc::default()
+    };
+    Ok((id, doc))
 }
 
 fn write_tags(
