@@ -11,6 +11,7 @@ use crate::normalize::{clean_slug, normalize, slugify};
 use crate::{render, store};
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -152,6 +153,8 @@ struct Prepared {
     /// `parsed` as stored (serialised once, here, for the hash and the row).
     parsed_json: String,
     fingerprints: Vec<i64>,
+    /// [`store::company_aliases`] of `parsed`.
+    aliases: Vec<String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -993,6 +996,7 @@ fn prepare(raw: RawFile) -> Vec<std::result::Result<Prepared, ImportFailure>> {
                 return fail(&path, ParseError::NoText);
             }
             let fingerprints = dedup::fingerprints(&parsed.body_text);
+            let aliases = store::company_aliases(&parsed);
             // The plain text was derived from the Markdown just now (see `normalize`).
             let parsed_json = store::source_json(&parsed, true);
             Ok(Prepared {
@@ -1007,6 +1011,7 @@ fn prepare(raw: RawFile) -> Vec<std::result::Result<Prepared, ImportFailure>> {
                 format: entry.format,
                 parsed,
                 fingerprints,
+                aliases,
             })
         })
         .collect()
@@ -1055,16 +1060,20 @@ fn store_one(
         report.merged += 1;
         return Ok(Some(existing));
     }
-    // A new case study of one source: its merged record is that source's, its fingerprints
-    // are the ones just computed; written in one insert.
+    // A new case study of one source: its merged record is that source's, so are its
+    // fingerprints and company aliases computed with the parsing; written in one insert.
     let merged = dedup::merge(&[&p.parsed]);
     let slug = unique_slug(conn, &merged, 0)?;
-    let fingerprints = if merged.body_text == p.parsed.body_text {
-        std::borrow::Cow::Borrowed(&p.fingerprints)
+    let (fingerprints, aliases) = if merged == p.parsed {
+        (Cow::Borrowed(&p.fingerprints), Cow::Borrowed(&p.aliases))
     } else {
-        std::borrow::Cow::Owned(dedup::fingerprints(&merged.body_text))
+        (
+            Cow::Owned(dedup::fingerprints(&merged.body_text)),
+            Cow::Owned(store::company_aliases(&merged)),
+        )
     };
-    let (id, doc) = store::insert_case_study(conn, &merged, &slug, &fingerprints, pending)?;
+    let (id, doc) =
+        store::insert_case_study(conn, &merged, &slug, &fingerprints, &aliases, pending)?;
     store::insert_source(conn, id, &source)?;
     fresh.insert(id, doc);
     report.added += 1;
@@ -1078,7 +1087,7 @@ fn store_one(
 fn find_same(
     conn: &Connection,
     p: &Prepared,
-    pending: &store::PendingFingerprints,
+    pending: &mut store::PendingFingerprints,
 ) -> Result<Option<CaseStudyId>> {
     let cs = &p.parsed;
     let slug = cs.slug.as_deref().map(clean_slug).filter(|s| !s.is_empty());

@@ -7,7 +7,7 @@ use crate::model::CaseStudyId;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeSet;
 
-/// Records the aliases `texts` (title, summary, body) give the case study's company, and
+/// Records the aliases the case study's text gives its company ([`company_aliases`]), and
 /// places it in a company at once: the group its spelling already belongs to, else its own
 /// [`company::key`]. [`regroup_companies`] (after an import) then settles display names and
 /// joins found in the text, so a long import does not regroup the library per batch.
@@ -22,7 +22,7 @@ pub fn write_company(
     id: CaseStudyId,
     before: Option<&str>,
     written: Option<&str>,
-    texts: &[&str],
+    aliases: &[String],
 ) -> Result<Option<(String, String)>> {
     let old_aliases: BTreeSet<String> = {
         let mut stmt =
@@ -72,7 +72,7 @@ pub fn write_company(
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO company_aliases (case_study_id, alias) VALUES (?1, ?2)",
     )?;
-    let new_aliases: BTreeSet<String> = company::text_aliases(written, texts).into_iter().collect();
+    let new_aliases: BTreeSet<String> = aliases.iter().cloned().collect();
     for alias in &new_aliases {
         insert.execute(params![id, alias])?;
     }
@@ -137,13 +137,11 @@ pub fn refresh_companies(conn: &Connection) -> Result<u64> {
     for (id, written) in rows {
         let (title, summary, body): (String, String, String) =
             text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        write_company(
-            conn,
-            id,
-            written.as_deref(),
-            written.as_deref(),
-            &[&title, &summary, &body],
-        )?;
+        let aliases = written
+            .as_deref()
+            .map(|w| company::text_aliases(w, &[&title, &summary, &body]))
+            .unwrap_or_default();
+        write_company(conn, id, written.as_deref(), written.as_deref(), &aliases)?;
     }
     let changed = regroup_companies(conn)?;
     conn.execute(

@@ -29,12 +29,15 @@ pub const FLUSH_AT: usize = 1_000_000;
 /// Queued case studies fingerprinted again per pass of [`refill_queued`].
 const REFILL_CHUNK: usize = 10_000;
 
-/// Fingerprints written (and queued) but not yet in the table.
+/// Fingerprints written (and queued) but not yet in the table, and what lookups learnt.
 #[derive(Default)]
 pub struct PendingFingerprints {
     by_id: FxHashMap<CaseStudyId, Vec<i64>>,
     by_hash: FxHashMap<i64, SmallVec<[CaseStudyId; 2]>>,
     count: usize,
+    /// Hashes found carried by `max_sharers` case studies or more: boilerplate, not looked
+    /// up again (nothing is deleted while an import writes, so they stay boilerplate).
+    common: rustc_hash::FxHashSet<i64>,
 }
 
 impl PendingFingerprints {
@@ -113,7 +116,9 @@ impl PendingFingerprints {
         for (h, id) in &rows {
             insert.execute(params![h, id])?;
         }
-        *self = PendingFingerprints::default();
+        self.by_id.clear();
+        self.by_hash.clear();
+        self.count = 0;
         Ok(())
     }
 }
@@ -241,7 +246,7 @@ pub struct Candidates {
 /// [`Candidates`]), in the table or still pending.
 pub fn candidates(
     conn: &Connection,
-    pending: &PendingFingerprints,
+    pending: &mut PendingFingerprints,
     hashes: &[i64],
     min_shared: u32,
     max_sharers: u32,
@@ -259,6 +264,9 @@ pub fn candidates(
     let mut sharers: Vec<CaseStudyId> = Vec::with_capacity(max_sharers as usize);
     let mut considered = 0;
     for hash in &hashes {
+        if pending.common.contains(hash) {
+            continue;
+        }
         sharers.clear();
         sharers.extend_from_slice(pending.sharers(*hash));
         let mut rows = sharers_of.query(params![hash, max_sharers])?;
@@ -270,6 +278,8 @@ pub fn candidates(
             for id in &sharers {
                 *counts.entry(*id).or_default() += 1;
             }
+        } else {
+            pending.common.insert(*hash);
         }
     }
     // Case studies sharing fewer than `min_shared` are dropped before their fingerprints
@@ -339,12 +349,12 @@ mod tests {
         assert_eq!(pending.len(), 7);
         assert!(table(&conn).is_empty());
         assert_eq!(queue(&conn), [1, 2]);
-        let before = candidates(&conn, &pending, &[20, 30, 40, 99], 2, 16).unwrap();
+        let before = candidates(&conn, &mut pending, &[20, 30, 40, 99], 2, 16).unwrap();
         pending.flush(&conn).unwrap();
         assert!(pending.is_empty());
         assert!(queue(&conn).is_empty());
         assert_eq!(table(&conn).len(), 7);
-        let after = candidates(&conn, &pending, &[20, 30, 40, 99], 2, 16).unwrap();
+        let after = candidates(&conn, &mut pending, &[20, 30, 40, 99], 2, 16).unwrap();
         assert_eq!(before.considered, 4);
         assert_eq!(before.matches, [(1, 3, 4), (2, 2, 3)]);
         assert_eq!(after.considered, before.considered);
@@ -362,7 +372,7 @@ mod tests {
         assert!(table(&conn).is_empty(), "the written ones are replaced");
         pending.set(&conn, 1, &[40, 50]).unwrap();
         assert_eq!(pending.len(), 2);
-        assert!(candidates(&conn, &pending, &[30], 1, 16)
+        assert!(candidates(&conn, &mut pending, &[30], 1, 16)
             .unwrap()
             .matches
             .is_empty());
@@ -383,7 +393,7 @@ mod tests {
         }
         // 7 is carried by four case studies (two written, two pending): with at most three
         // sharers it is boilerplate, wherever its sharers are.
-        let c = candidates(&conn, &pending, &[7, 103], 1, 3).unwrap();
+        let c = candidates(&conn, &mut pending, &[7, 103], 1, 3).unwrap();
         assert_eq!(c.considered, 1);
         assert_eq!(c.matches, [(3, 1, 2)]);
     }

@@ -274,6 +274,7 @@ pub fn insert_case_study(
     cs: &NormalizedCaseStudy,
     slug: &str,
     fingerprints: &[i64],
+    aliases: &[String],
     pending: &mut PendingFingerprints,
 ) -> Result<(CaseStudyId, IndexDoc)> {
     let now = now_ms();
@@ -299,7 +300,7 @@ pub fn insert_case_study(
     let id = conn.last_insert_rowid();
     write_tags(conn, id, cs, false)?;
     pending.set(conn, id, fingerprints)?;
-    let placed = write_company(conn, id, None, cs.company.as_deref(), &company_texts(cs))?;
+    let placed = write_company(conn, id, None, cs.company.as_deref(), aliases)?;
     queue_for_index(conn, id)?;
     // A new case study: no annotations, user tags, dismissed tags or reading state yet.
     let mut tags: Vec<String> = cs.tags.iter().chain(&cs.inferred_tags).cloned().collect();
@@ -396,18 +397,23 @@ pub fn write_case_study(
         id,
         before.as_deref(),
         cs.company.as_deref(),
-        &company_texts(cs),
+        &company_aliases(cs),
     )?;
     queue_for_index(conn, id)
 }
 
-/// The texts that may give a case study's company other names.
-fn company_texts(cs: &NormalizedCaseStudy) -> [&str; 3] {
-    [
+/// Other names the case study's title, summary and body give its company (pure: imports
+/// compute it with the parsing, in parallel).
+pub fn company_aliases(cs: &NormalizedCaseStudy) -> Vec<String> {
+    let Some(company) = cs.company.as_deref() else {
+        return Vec::new();
+    };
+    let texts = [
         cs.title.as_str(),
         cs.summary.as_deref().unwrap_or(""),
         cs.body_text.as_str(),
-    ]
+    ];
+    crate::company::text_aliases(company, &texts)
 }
 
 /// True when another case study than `except` already has this slug.
