@@ -150,8 +150,8 @@ struct Prepared {
     size: u64,
     hash: String,
     parsed: NormalizedCaseStudy,
-    /// `parsed` as stored (serialised once, here, for the hash and the row).
-    parsed_json: String,
+    /// [`store::record_meta`] of `parsed` (serialised once, here, for the hash and the row).
+    meta: String,
     fingerprints: Vec<i64>,
     /// [`store::company_aliases`] of `parsed`.
     aliases: Vec<String>,
@@ -997,11 +997,11 @@ fn prepare(raw: RawFile) -> Vec<std::result::Result<Prepared, ImportFailure>> {
             }
             let fingerprints = dedup::fingerprints(&parsed.body_text);
             let aliases = store::company_aliases(&parsed);
-            // The plain text was derived from the Markdown just now (see `normalize`).
-            let parsed_json = store::source_json(&parsed, true);
+            let meta = store::record_meta(&parsed);
             Ok(Prepared {
-                hash: dedup::content_hash_of_json(entry.format, &parsed_json),
-                parsed_json,
+                // The plain text was derived from the Markdown just now (see `normalize`).
+                hash: store::content_hash(entry.format, &meta, &parsed, Some(true)),
+                meta,
                 size: if single {
                     bytes.len() as u64
                 } else {
@@ -1025,25 +1025,32 @@ fn store_one(
     pending: &mut store::PendingFingerprints,
     fresh: &mut FreshDocs,
 ) -> Result<Option<CaseStudyId>> {
-    let source = store::NewSource {
-        path: &p.path,
-        format: p.format,
-        content_hash: &p.hash,
-        size: p.size,
-        parsed_json: &p.parsed_json,
+    // The record as stored with its own Markdown, or with the case study's.
+    let record = |body_in_case_study: bool| {
+        store::record_json(&p.meta, &p.parsed, Some(true), body_in_case_study)
     };
+    fn source<'a>(p: &'a Prepared, parsed_json: &'a str) -> store::NewSource<'a> {
+        store::NewSource {
+            path: &p.path,
+            format: p.format,
+            content_hash: &p.hash,
+            size: p.size,
+            parsed_json,
+        }
+    }
     if let Some((source_id, case_study_id, hash)) = store::source_by_path(conn, &p.path)? {
         if hash == p.hash {
             report.unchanged += 1;
             return Ok(None);
         }
         // Hashed by an older version (another stored form), yet the same record.
-        if store::source_record(conn, source_id)? == p.parsed {
-            store::restamp_source(conn, source_id, &source)?;
+        let (stored, body_in_case_study) = store::source_record(conn, source_id)?;
+        if stored == p.parsed {
+            store::restamp_source(conn, source_id, &source(p, &record(body_in_case_study)))?;
             report.unchanged += 1;
             return Ok(None);
         }
-        store::update_source(conn, source_id, &source)?;
+        store::update_source(conn, source_id, &source(p, &record(false)))?;
         fresh.remove(&case_study_id);
         recompute(conn, case_study_id, pending)?;
         report.updated += 1;
@@ -1054,7 +1061,7 @@ fn store_one(
         return Ok(None);
     }
     if let Some(existing) = find_same(conn, p, pending)? {
-        store::insert_source(conn, existing, &source)?;
+        store::insert_source(conn, existing, &source(p, &record(false)))?;
         fresh.remove(&existing);
         recompute(conn, existing, pending)?;
         report.merged += 1;
@@ -1074,7 +1081,9 @@ fn store_one(
     };
     let (id, doc) =
         store::insert_case_study(conn, &merged, &slug, &fingerprints, &aliases, pending)?;
-    store::insert_source(conn, id, &source)?;
+    // Its Markdown is the case study's: kept there only.
+    let shared = merged.body_markdown == p.parsed.body_markdown;
+    store::insert_source(conn, id, &source(p, &record(shared)))?;
     fresh.insert(id, doc);
     report.added += 1;
     Ok(Some(id))
@@ -1159,6 +1168,7 @@ fn recompute(
     let sources = store::sources_of(conn, id)?;
     let parsed: Vec<&NormalizedCaseStudy> = sources.iter().map(|s| &s.parsed).collect();
     let merged = dedup::merge(&parsed);
+    store::materialize_bodies(conn, &sources, &merged.body_markdown)?;
     let slug = unique_slug(conn, &merged, id)?;
     let fingerprints = dedup::fingerprints(&merged.body_text);
     store::write_case_study(conn, id, &merged, &slug, &fingerprints, pending)?;

@@ -325,19 +325,42 @@ fn sources_keep_their_markdown_not_its_plain_text_and_older_records_import_uncha
         .unwrap()
     };
     assert_eq!(has_text(&db), 0, "imported sources derive their plain text");
-    // As an older version stored them: the plain text inside, hashed differently.
-    let sources: Vec<(i64, String)> = db
-        .prepare("SELECT id, parsed FROM sources")
+    // A case study of one source keeps its Markdown once, as the case study's.
+    let (single, shared): (i64, i64) = db
+        .query_row(
+            "SELECT count(*), sum(json_extract(parsed, '$.body') = 'case_study'
+                                  AND json_type(parsed, '$.body_markdown') IS NULL)
+             FROM sources s
+             WHERE (SELECT count(*) FROM sources t WHERE t.case_study_id = s.case_study_id) = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((single, shared), (3, 3));
+    // As an older version stored them: both texts inside, hashed differently.
+    let sources: Vec<(i64, String, String)> = db
+        .prepare(
+            "SELECT s.id, s.parsed, c.body_markdown FROM sources s
+             JOIN case_studies c ON c.id = s.case_study_id",
+        )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
         .map(|r| r.unwrap())
         .collect();
-    for (id, parsed) in sources {
+    for (id, parsed, case_study_markdown) in sources {
         let mut v: serde_json::Value = serde_json::from_str(&parsed).unwrap();
-        let markdown = v["body_markdown"].as_str().unwrap().to_string();
-        let lib_text = casebook_core::render::to_plain_text(&markdown);
-        v["body_text"] = serde_json::Value::String(lib_text);
+        let markdown = match v["body_markdown"].as_str() {
+            Some(m) => m.to_string(),
+            None => case_study_markdown,
+        };
+        let obj = v.as_object_mut().unwrap();
+        obj.remove("body");
+        obj.insert("body_markdown".into(), markdown.clone().into());
+        obj.insert(
+            "body_text".into(),
+            casebook_core::render::to_plain_text(&markdown).into(),
+        );
         db.execute(
             "UPDATE sources SET parsed = ?2, content_hash = 'older-' || id WHERE id = ?1",
             rusqlite::params![id, v.to_string()],
@@ -362,4 +385,56 @@ fn sources_keep_their_markdown_not_its_plain_text_and_older_records_import_uncha
     drop(db);
     let lib = empty_library(dir.path());
     assert_eq!(import(&lib, &seed_files()).unchanged, 5);
+}
+
+#[test]
+fn a_source_whose_markdown_was_the_case_studys_keeps_it_when_another_body_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    let short = "Our short account of the migration to vector search.";
+    let md = |body: &str| {
+        format!("---\ntitle: \"Migration story\"\nslug: migration-story\ncompany: Acme\n---\n\n{body}\n")
+    };
+    let a = files.path().join("a.md");
+    std::fs::write(&a, md(short)).unwrap();
+    let first = import(&lib, std::slice::from_ref(&a));
+    assert_eq!(first.added, 1);
+    let id = first.changed_ids[0];
+    // A fuller copy (same slug) arrives: its body wins, being more than twice as long.
+    let long = format!(
+        "{short} {}",
+        "Then the details of every step follow. ".repeat(30)
+    );
+    let b = files.path().join("b.json");
+    std::fs::write(
+        &b,
+        serde_json::json!({"title": "Migration story", "slug": "migration-story", "body": long})
+            .to_string(),
+    )
+    .unwrap();
+    let second = import(&lib, std::slice::from_ref(&b));
+    assert_eq!((second.merged, second.changed_ids.clone()), (1, vec![id]));
+    let body = |lib: &Library| lib.get(&id.to_string()).unwrap().body_markdown;
+    assert!(body(&lib).contains("details of every step"));
+    // The short copy shrinks the long one's lead: its own body, kept in its record when the
+    // long one won, comes back exactly.
+    std::fs::write(
+        &b,
+        serde_json::json!({"title": "Migration story", "slug": "migration-story", "body": "Short."})
+            .to_string(),
+    )
+    .unwrap();
+    assert_eq!(import(&lib, std::slice::from_ref(&b)).updated, 1);
+    assert_eq!(body(&lib).trim(), short);
+    // And the library agrees with one that imported the two files in the other order.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = empty_library(other_dir.path());
+    import(&other, &[b.clone()]);
+    import(&other, &[a.clone()]);
+    assert_eq!(snapshot(&other), snapshot(&lib));
+    assert_eq!(
+        body(&lib),
+        other.get("migration-story").unwrap().body_markdown
+    );
 }

@@ -1,7 +1,7 @@
 //! Which case study a parsed one is: content fingerprints, identity keys, and the merge of
 //! several sources of one case study into the record shown to the user.
 
-use crate::model::{NormalizedCaseStudy, SourceFormat};
+use crate::model::NormalizedCaseStudy;
 
 /// Words per shingle.
 const SHINGLE_WORDS: usize = 5;
@@ -102,15 +102,6 @@ pub fn link_key(link: &str) -> String {
     let l = l.strip_prefix("www.").unwrap_or(l);
     let (host, rest) = l.split_once('/').unwrap_or((l, ""));
     format!("{}/{}", host.to_lowercase(), rest.trim_end_matches('/'))
-}
-
-/// A content hash identifying a source's normalised data, as stored (`store::source_json`).
-pub fn content_hash_of_json(format: SourceFormat, parsed_json: &str) -> String {
-    let mut h = blake3::Hasher::new();
-    h.update(format.as_str().as_bytes());
-    h.update(&[0]);
-    h.update(parsed_json.as_bytes());
-    h.finalize().to_hex().to_string()
 }
 
 /// Merges the sources of one case study, best first (see `SourceFormat::rank`): each field

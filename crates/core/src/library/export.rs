@@ -4,7 +4,6 @@
 use super::{lock, recompute, Library};
 use crate::anchor::Selector;
 use crate::error::{Error, Result};
-use crate::import::dedup;
 use crate::model::*;
 use crate::store;
 use rusqlite::Connection;
@@ -389,9 +388,9 @@ fn add_exported(
         body_text: cs.body_text.clone(),
     };
     let format = SourceFormat::FrontMatter;
-    let text_derived = crate::render::to_plain_text(&parsed.body_markdown) == parsed.body_text;
-    let parsed_json = store::source_json(&parsed, text_derived);
-    let hash = dedup::content_hash_of_json(format, &parsed_json);
+    let meta = store::record_meta(&parsed);
+    let hash = store::content_hash(format, &meta, &parsed, None);
+    let parsed_json = store::record_json(&meta, &parsed, None, false);
     let path = format!("{EXPORT_SOURCE_PREFIX}{}", cs.slug);
     let id = match store::source_by_path(conn, &path)? {
         Some((_, id, _)) => id,

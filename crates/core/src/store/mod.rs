@@ -8,6 +8,7 @@ mod checkpoint;
 mod company;
 mod fingerprints;
 mod schema;
+mod sources;
 
 pub use annot::*;
 pub use checkpoint::{
@@ -17,6 +18,7 @@ pub use company::*;
 pub use fingerprints::{
     candidates, refill_queued, remove_fingerprints, Candidates, PendingFingerprints, FLUSH_AT,
 };
+pub use sources::*;
 
 pub use schema::{
     create_at_version, open_database, open_in_memory, upgrade, version_of, SCHEMA_VERSION,
@@ -26,7 +28,6 @@ use crate::error::{Error, Result};
 use crate::index::IndexDoc;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -34,224 +35,6 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-/// A stored source (file or record) of a case study.
-#[derive(Debug, Clone)]
-pub struct StoredSource {
-    pub id: i64,
-    pub case_study_id: CaseStudyId,
-    pub path: String,
-    pub format: SourceFormat,
-    pub content_hash: String,
-    pub parsed: NormalizedCaseStudy,
-}
-
-/// A source about to be written.
-pub struct NewSource<'a> {
-    pub path: &'a str,
-    pub format: SourceFormat,
-    /// [`crate::import::dedup::content_hash_of_json`] of `parsed_json`.
-    pub content_hash: &'a str,
-    pub size: u64,
-    /// Its normalised record as [`source_json`] stores it.
-    pub parsed_json: &'a str,
-}
-
-/// A source's normalised record as it is stored (the `parsed` column), as written.
-#[derive(Serialize)]
-struct RecordOut<'a> {
-    title: &'a str,
-    title_inferred: bool,
-    slug: &'a Option<String>,
-    company: &'a Option<String>,
-    industry: &'a Option<String>,
-    year: Option<i32>,
-    link: &'a Option<String>,
-    summary: &'a Option<String>,
-    tags: &'a [String],
-    inferred_tags: &'a [String],
-    body_markdown: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body_text: Option<&'a str>,
-}
-
-/// ... and as read: a record without `body_text` derives it from its Markdown.
-#[derive(Deserialize)]
-struct RecordIn {
-    title: String,
-    title_inferred: bool,
-    slug: Option<String>,
-    company: Option<String>,
-    industry: Option<String>,
-    year: Option<i32>,
-    link: Option<String>,
-    summary: Option<String>,
-    tags: Vec<String>,
-    inferred_tags: Vec<String>,
-    body_markdown: String,
-    body_text: Option<String>,
-}
-
-/// A source's normalised record as stored: without its plain text when `text_derived`
-/// (it is what `render::to_plain_text` makes of the Markdown, as for every imported file),
-/// which halves what a source keeps; reading derives it again.
-pub fn source_json(parsed: &NormalizedCaseStudy, text_derived: bool) -> String {
-    let record = RecordOut {
-        title: &parsed.title,
-        title_inferred: parsed.title_inferred,
-        slug: &parsed.slug,
-        company: &parsed.company,
-        industry: &parsed.industry,
-        year: parsed.year,
-        link: &parsed.link,
-        summary: &parsed.summary,
-        tags: &parsed.tags,
-        inferred_tags: &parsed.inferred_tags,
-        body_markdown: &parsed.body_markdown,
-        body_text: (!text_derived).then_some(parsed.body_text.as_str()),
-    };
-    // Serialising strings and numbers cannot fail.
-    serde_json::to_string(&record).unwrap_or_default()
-}
-
-/// A stored `parsed` column read back (records of every version: older ones hold
-/// `body_text` whatever it was).
-fn read_source_json(json: &str) -> serde_json::Result<NormalizedCaseStudy> {
-    let r: RecordIn = serde_json::from_str(json)?;
-    let body_text = r
-        .body_text
-        .unwrap_or_else(|| crate::render::to_plain_text(&r.body_markdown));
-    Ok(NormalizedCaseStudy {
-        title: r.title,
-        title_inferred: r.title_inferred,
-        slug: r.slug,
-        company: r.company,
-        industry: r.industry,
-        year: r.year,
-        link: r.link,
-        summary: r.summary,
-        tags: r.tags,
-        inferred_tags: r.inferred_tags,
-        body_markdown: r.body_markdown,
-        body_text,
-    })
-}
-
-/// The normalised record of source `source_id`.
-pub fn source_record(conn: &Connection, source_id: i64) -> Result<NormalizedCaseStudy> {
-    let json: String = conn
-        .prepare_cached("SELECT parsed FROM sources WHERE id = ?1")?
-        .query_row([source_id], |r| r.get(0))?;
-    read_source_json(&json)
-        .map_err(|e| Error::Invalid(format!("stored source {source_id} is damaged: {e}")))
-}
-
-/// Records that source `source_id` holds what it held, in the current stored form (an
-/// older version's record, hashed differently).
-pub fn restamp_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result<()> {
-    conn.prepare_cached("UPDATE sources SET content_hash = ?2, parsed = ?3 WHERE id = ?1")?
-        .execute(params![source_id, s.content_hash, s.parsed_json])?;
-    Ok(())
-}
-
-pub fn source_by_path(conn: &Connection, path: &str) -> Result<Option<(i64, CaseStudyId, String)>> {
-    Ok(conn
-        .prepare_cached("SELECT id, case_study_id, content_hash FROM sources WHERE path = ?1")?
-        .query_row([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?)
-}
-
-pub fn hash_known(conn: &Connection, content_hash: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM sources WHERE content_hash = ?1 LIMIT 1")?
-        .exists([content_hash])?)
-}
-
-pub fn insert_source(conn: &Connection, case_study_id: CaseStudyId, s: &NewSource) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO sources (case_study_id, path, format, content_hash, size, imported_at, parsed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        case_study_id,
-        s.path,
-        s.format.as_str(),
-        s.content_hash,
-        s.size as i64,
-        now_ms(),
-        s.parsed_json
-    ])?;
-    Ok(())
-}
-
-pub fn update_source(conn: &Connection, source_id: i64, s: &NewSource) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE sources SET format = ?2, content_hash = ?3, size = ?4, imported_at = ?5, parsed = ?6
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        source_id,
-        s.format.as_str(),
-        s.content_hash,
-        s.size as i64,
-        now_ms(),
-        s.parsed_json
-    ])?;
-    Ok(())
-}
-
-/// Every source of a case study, best first (format rank, then path: a stable order, so a
-/// merge gives the same result whatever order the files arrived in).
-pub fn sources_of(conn: &Connection, id: CaseStudyId) -> Result<Vec<StoredSource>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, case_study_id, path, format, content_hash, parsed FROM sources
-         WHERE case_study_id = ?1",
-    )?;
-    let rows = stmt.query_map([id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (sid, cs, path, format, hash, parsed) = row?;
-        let format = SourceFormat::parse(&format)
-            .ok_or_else(|| Error::Invalid(format!("unknown source format '{format}'")))?;
-        let parsed = read_source_json(&parsed)
-            .map_err(|e| Error::Invalid(format!("stored source {path} is damaged: {e}")))?;
-        out.push(StoredSource {
-            id: sid,
-            case_study_id: cs,
-            path,
-            format,
-            content_hash: hash,
-            parsed,
-        });
-    }
-    out.sort_by(|a, b| {
-        (a.format.rank(), &a.content_hash, &a.path).cmp(&(
-            b.format.rank(),
-            &b.content_hash,
-            &b.path,
-        ))
-    });
-    Ok(out)
-}
-
-/// The slugs the sources of a case study name themselves (front matter, records).
-pub fn source_slugs(conn: &Connection, id: CaseStudyId) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT json_extract(parsed, '$.slug') FROM sources
-         WHERE case_study_id = ?1 AND json_extract(parsed, '$.slug') IS NOT NULL",
-    )?;
-    let rows = stmt.query_map([id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Creates an empty case study row to attach sources to; `write_case_study` fills it.
