@@ -48,7 +48,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
         }
     };
 
-    let text = normalise(&text);
+    let text = normalise(text);
     if text.trim().is_empty() {
         return Err(ParseError::NoText);
     }
@@ -113,11 +113,16 @@ fn sniff_binary(b: &[u8]) -> Option<&'static str> {
 /// tab, newline, carriage return and form feed. A stray NUL in a text file is dropped later.
 fn check_controls(b: &[u8]) -> Result<(), ParseError> {
     let sample = &b[..b.len().min(1 << 20)];
-    let nuls = sample.iter().filter(|&&c| c == 0).count();
-    let controls = sample
-        .iter()
-        .filter(|&&c| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C | 0)) || c == 0x7F)
-        .count();
+    let (mut nuls, mut controls) = (0usize, 0usize);
+    for &c in sample {
+        if c < 0x20 || c == 0x7F {
+            match c {
+                0 => nuls += 1,
+                b'\t' | b'\n' | b'\r' | 0x0C => {}
+                _ => controls += 1,
+            }
+        }
+    }
     let n = sample.len().max(1);
     // (A short file needs a larger share before it counts: one stray NUL is not binary.)
     if nuls * 100 > n && (nuls > 8 || nuls * 5 > n) {
@@ -192,8 +197,12 @@ fn mostly_utf8(b: &[u8]) -> bool {
 }
 
 /// LF line ends, no NULs, no leading BOM.
-fn normalise(s: &str) -> String {
-    let s = s.strip_prefix('\u{FEFF}').unwrap_or(s);
+fn normalise(text: String) -> String {
+    let s = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    if !s.bytes().any(|b| b == b'\r' || b == 0) {
+        // Nearly every file: nothing to change but, maybe, the BOM.
+        return if s.len() == text.len() { text } else { s.to_string() };
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -59,14 +59,11 @@ pub fn fingerprints(text: &str) -> Vec<i64> {
     let mut window = [0u64; SHINGLE_WORDS];
     let mut words = 0usize;
     let mut out = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
+    let mut add = |word: &str| {
         window[words % SHINGLE_WORDS] = word_hash(word);
         words += 1;
         if words < SHINGLE_WORDS {
-            continue;
+            return;
         }
         // Oldest word first: `words % SHINGLE_WORDS` is the slot the next word will take.
         let mut h = 0u64;
@@ -78,6 +75,32 @@ pub fn fingerprints(text: &str) -> Vec<i64> {
         if h % SAMPLE_MODULUS == 0 {
             out.push(h as i64);
         }
+    };
+    // Words are runs of alphanumeric characters. ASCII bytes are classified as bytes; a
+    // non-ASCII byte starts a character classified as a `char` (Unicode letters and digits
+    // are word characters too).
+    let bytes = text.as_bytes();
+    let (mut i, mut start) = (0usize, None::<usize>);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_word, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        match (is_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                add(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        add(&text[s..]);
     }
     out.sort_unstable();
     out.dedup();
@@ -178,6 +201,41 @@ mod tests {
         assert_eq!(word_hash("FAÇADE"), word_hash("façade"));
         assert_eq!(word_hash("Über"), word_hash("über"));
         assert_ne!(word_hash("über"), word_hash("uber"));
+    }
+
+    #[test]
+    fn the_byte_scan_finds_the_words_a_unicode_split_finds() {
+        // The words as `split` on non-alphanumeric characters sees them, hashed the same way.
+        fn reference(text: &str) -> Vec<i64> {
+            let words: Vec<u64> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(word_hash)
+                .collect();
+            let mut out: Vec<i64> = words
+                .windows(SHINGLE_WORDS)
+                .map(|w| {
+                    let h = w.iter().fold(0u64, |h, x| {
+                        (h ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+                    });
+                    fmix64(h)
+                })
+                .filter(|h| h % SAMPLE_MODULUS == 0)
+                .map(|h| h as i64)
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out.truncate(MAX_FINGERPRINTS);
+            out
+        }
+        let mixed = format!(
+            "{TEXT}\nÜber-Straße naïve café — 東京の会社 ١٢٣ x²y e\u{301}t\u{e9} {}",
+            "mot-à-mot “quoted” (paren) ok. ".repeat(200)
+        );
+        for text in [TEXT, mixed.as_str(), "", "one", "a b c d e f g"] {
+            assert_eq!(fingerprints(text), reference(text));
+        }
+        assert!(!fingerprints(&mixed).is_empty());
     }
 
     #[test]
