@@ -33,6 +33,10 @@
 //!
 //! Writes JSON to `--out` and prints a table.
 
+// The binaries' allocator (see the workspace Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use casebook_core::library::{Library, OpenOptions};
 use casebook_core::{Filters, SearchRequest, Sort, TagMode};
 use rusqlite::{params_from_iter, Connection};
@@ -616,7 +620,8 @@ fn build_fts(library_db: &Path, path: &Path) -> Connection {
             .prepare(
                 "SELECT c.id, c.title, c.company, c.summary, c.body_text, c.industry, c.year,
                         (SELECT group_concat(tag, ' ') FROM
-                            (SELECT DISTINCT tag FROM tags t WHERE t.case_study_id = c.id))
+                            (SELECT DISTINCT tag FROM tags t WHERE t.case_study_id = c.id)),
+                        c.body_markdown
                  FROM case_studies c ORDER BY c.id",
             )
             .expect("prepare");
@@ -626,7 +631,11 @@ fn build_fts(library_db: &Path, path: &Path) -> Connection {
             let title: String = r.get(1).unwrap();
             let company: Option<String> = r.get(2).unwrap();
             let summary: Option<String> = r.get(3).unwrap();
-            let body: String = r.get(4).unwrap();
+            // The plain text as the library reads it ('' stored: derived from the Markdown).
+            let body = casebook_core::store::plain_text(
+                &r.get::<_, String>(8).unwrap(),
+                r.get(4).unwrap(),
+            );
             let industry: Option<String> = r.get(5).unwrap();
             let year: Option<i64> = r.get(6).unwrap();
             let tags: Option<String> = r.get(7).unwrap();

@@ -187,6 +187,7 @@ impl Library {
             _lock: lock_file,
         };
         library.refresh_companies_if_stale()?;
+        library.refresh_plain_texts_if_stale()?;
         library.regroup_companies_if_dirty()?;
         library.index_notice = library.sync_index(state)?;
         if let Some(notice) = &library.index_notice {
@@ -218,6 +219,31 @@ impl Library {
         if store::refresh_companies(&tx)? > 0 {
             store::bump_generation(&tx)?;
         }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// After a renderer change ([`crate::render::PLAIN_TEXT_VERSION`]): the plain texts
+    /// derived from Markdown are new, so their highlights are placed again (by quote and
+    /// context, as after any change of text) and they are reindexed.
+    fn refresh_plain_texts_if_stale(&self) -> Result<()> {
+        let mut conn = lock(&self.writer);
+        if !store::plain_texts_stale(&conn)? {
+            return Ok(());
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ids = store::derived_text_ids(&tx)?;
+        for &(id, highlighted) in &ids {
+            if highlighted {
+                organise::reanchor(&tx, id, &store::body_text(&tx, id)?)?;
+            } else {
+                store::queue_for_index(&tx, id)?;
+            }
+        }
+        if !ids.is_empty() {
+            store::bump_generation(&tx)?;
+        }
+        store::stamp_plain_text_version(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -1071,16 +1097,29 @@ fn store_one(
     // fingerprints and company aliases computed with the parsing; written in one insert.
     let merged = dedup::merge(&[&p.parsed]);
     let slug = unique_slug(conn, &merged, 0)?;
-    let (fingerprints, aliases) = if merged == p.parsed {
-        (Cow::Borrowed(&p.fingerprints), Cow::Borrowed(&p.aliases))
+    // (`normalize` derived the plain text from the Markdown.)
+    let (fingerprints, aliases, text_derived) = if merged == p.parsed {
+        (
+            Cow::Borrowed(&p.fingerprints),
+            Cow::Borrowed(&p.aliases),
+            Some(true),
+        )
     } else {
         (
             Cow::Owned(dedup::fingerprints(&merged.body_text)),
             Cow::Owned(store::company_aliases(&merged)),
+            None,
         )
     };
-    let (id, doc) =
-        store::insert_case_study(conn, &merged, &slug, &fingerprints, &aliases, pending)?;
+    let (id, doc) = store::insert_case_study(
+        conn,
+        &merged,
+        &slug,
+        &fingerprints,
+        &aliases,
+        text_derived,
+        pending,
+    )?;
     // Its Markdown is the case study's: kept there only.
     let shared = merged.body_markdown == p.parsed.body_markdown;
     store::insert_source(conn, id, &source(p, &record(shared)))?;
@@ -1171,7 +1210,7 @@ fn recompute(
     store::materialize_bodies(conn, &sources, &merged.body_markdown)?;
     let slug = unique_slug(conn, &merged, id)?;
     let fingerprints = dedup::fingerprints(&merged.body_text);
-    store::write_case_study(conn, id, &merged, &slug, &fingerprints, pending)?;
+    store::write_case_study(conn, id, &merged, &slug, &fingerprints, None, pending)?;
     if before != merged.body_text {
         organise::reanchor(conn, id, &merged.body_text)?;
     }

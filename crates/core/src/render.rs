@@ -744,6 +744,12 @@ fn trim_end_spaces(s: &mut String) {
     s.truncate(t);
 }
 
+/// The version of [`to_plain_text`]'s output. Libraries keep most plain texts as "what
+/// `to_plain_text` makes of the Markdown" and highlights as offsets into them: bump this
+/// whenever the output can change, and opening a library places its highlights again and
+/// reindexes (`Library::open`).
+pub const PLAIN_TEXT_VERSION: i64 = 1;
+
 /// The readable text of a Markdown body: no markup, no raw HTML tags, entities decoded;
 /// paragraphs (and headings, blocks, tables) separated by blank lines, list items and table
 /// rows on their own lines, table cells separated by spaces. Deterministic.

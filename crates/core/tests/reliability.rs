@@ -823,3 +823,67 @@ fn a_library_from_a_newer_version_is_refused_and_left_byte_for_byte() {
     }
     assert_eq!(snapshot_bytes(dir.path()), before);
 }
+
+#[test]
+fn derived_plain_texts_are_not_stored_and_a_renderer_change_places_highlights_again() {
+    let files = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = open(dir.path());
+    import(&lib, &write_case_studies(files.path(), 0, 3));
+    let id = lib.resolve_id("study-1-of-serving").unwrap();
+    let text = lib.plain_text(id).unwrap();
+    assert!(text.contains("w1x50"), "{text}");
+    assert_eq!(lib.get(&id.to_string()).unwrap().body_text, text);
+    let (s, e) = lib.find_quote(id, "w1x50 w1x51", None).unwrap();
+    let hl = lib
+        .add_highlight(
+            id,
+            &HighlightInput {
+                start: s,
+                end: e,
+                quote: None,
+                color: HighlightColor::Green,
+                note: Some("kept".into()),
+            },
+        )
+        .unwrap();
+    drop(lib);
+    let db = dir.path().join("casebook.sqlite3");
+    {
+        let c = Connection::open(&db).unwrap();
+        let stored: Vec<String> = c
+            .prepare("SELECT body_text FROM case_studies")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(stored, ["", "", ""], "derived texts are not kept");
+        // As a library whose texts an older renderer derived: the highlight's offsets are
+        // those of that text (three characters further on).
+        c.execute_batch(
+            "UPDATE meta SET value = 0 WHERE key = 'plain_text_version';
+             UPDATE highlights SET start = start + 3, \"end\" = \"end\" + 3;",
+        )
+        .unwrap();
+    }
+    let lib = open(dir.path());
+    let placed = lib.annotations(id).unwrap().highlights;
+    assert_eq!(placed.len(), 1);
+    assert_eq!(
+        (placed[0].id, placed[0].start, placed[0].end),
+        (hl.id, s, e)
+    );
+    assert!(!placed[0].orphan);
+    assert_eq!(placed[0].note, "kept");
+    assert_consistent(&lib);
+    let c = Connection::open(&db).unwrap();
+    let v: i64 = c
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'plain_text_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(v, casebook_core::render::PLAIN_TEXT_VERSION);
+}

@@ -201,7 +201,11 @@ fn normalise(text: String) -> String {
     let s = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     if !s.bytes().any(|b| b == b'\r' || b == 0) {
         // Nearly every file: nothing to change but, maybe, the BOM.
-        return if s.len() == text.len() { text } else { s.to_string() };
+        return if s.len() == text.len() {
+            text
+        } else {
+            s.to_string()
+        };
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();

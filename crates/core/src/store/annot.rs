@@ -19,11 +19,47 @@ pub fn ensure_exists(conn: &Connection, id: CaseStudyId) -> Result<()> {
     }
 }
 
+/// True when the library's derived plain texts come from an older renderer than this
+/// build's ([`crate::render::PLAIN_TEXT_VERSION`]).
+pub fn plain_texts_stale(conn: &Connection) -> Result<bool> {
+    let v: Option<i64> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'plain_text_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(v.unwrap_or(0) < crate::render::PLAIN_TEXT_VERSION)
+}
+
+/// The case studies whose plain text is derived from their Markdown (see
+/// `store::plain_text`), and whether each has highlights.
+pub fn derived_text_ids(conn: &Connection) -> Result<Vec<(CaseStudyId, bool)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, EXISTS (SELECT 1 FROM highlights h WHERE h.case_study_id = c.id)
+         FROM case_studies c WHERE body_text = '' ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn stamp_plain_text_version(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('plain_text_version', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [crate::render::PLAIN_TEXT_VERSION],
+    )?;
+    Ok(())
+}
+
+/// A case study's plain text (see `store::plain_text`).
 pub fn body_text(conn: &Connection, id: CaseStudyId) -> Result<String> {
-    conn.prepare_cached("SELECT body_text FROM case_studies WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
+    let (markdown, stored): (String, String) = conn
+        .prepare_cached("SELECT body_markdown, body_text FROM case_studies WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .ok_or_else(|| Error::NotFound(id.to_string()))
+        .ok_or_else(|| Error::NotFound(id.to_string()))?;
+    Ok(super::plain_text(&markdown, stored))
 }
 
 const HIGHLIGHT_COLUMNS: &str = "id, case_study_id, start, \"end\", quote, prefix, suffix, color, \

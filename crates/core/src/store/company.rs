@@ -132,11 +132,13 @@ pub fn refresh_companies(conn: &Connection) -> Result<u64> {
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut text = conn.prepare_cached(
-        "SELECT title, coalesce(summary, ''), body_text FROM case_studies WHERE id = ?1",
+        "SELECT title, coalesce(summary, ''), body_markdown, body_text FROM case_studies
+         WHERE id = ?1",
     )?;
     for (id, written) in rows {
-        let (title, summary, body): (String, String, String) =
-            text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (title, summary, markdown, stored): (String, String, String, String) =
+            text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let body = super::plain_text(&markdown, stored);
         let aliases = written
             .as_deref()
             .map(|w| company::text_aliases(w, &[&title, &summary, &body]))

@@ -198,12 +198,16 @@ pub fn refill_queued(conn: &Connection) -> Result<usize> {
                     pending.remember(id, from_blob(&blob));
                 }
                 None => {
-                    let text: Option<String> = conn
-                        .prepare_cached("SELECT body_text FROM case_studies WHERE id = ?1")?
-                        .query_row([id], |r| r.get(0))
+                    let text: Option<(String, String)> = conn
+                        .prepare_cached(
+                            "SELECT body_markdown, body_text FROM case_studies WHERE id = ?1",
+                        )?
+                        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                         .optional()?;
                     match text {
-                        Some(text) => missing.push((id, text)),
+                        Some((markdown, stored)) => {
+                            missing.push((id, super::plain_text(&markdown, stored)))
+                        }
                         None => {
                             conn.prepare_cached(
                                 "DELETE FROM fingerprint_queue WHERE case_study_id = ?1",

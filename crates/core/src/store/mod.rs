@@ -58,6 +58,7 @@ pub fn insert_case_study(
     slug: &str,
     fingerprints: &[i64],
     aliases: &[String],
+    text_derived: Option<bool>,
     pending: &mut PendingFingerprints,
 ) -> Result<(CaseStudyId, IndexDoc)> {
     let now = now_ms();
@@ -75,7 +76,7 @@ pub fn insert_case_study(
         cs.link,
         cs.summary,
         cs.body_markdown,
-        cs.body_text,
+        stored_text(cs, text_derived),
         fingerprints.len() as i64,
         now,
         cs.link.as_deref().map(crate::import::dedup::link_key)
@@ -147,6 +148,7 @@ pub fn write_case_study(
     cs: &NormalizedCaseStudy,
     slug: &str,
     fingerprints: &[i64],
+    text_derived: Option<bool>,
     pending: &mut PendingFingerprints,
 ) -> Result<()> {
     let before: Option<String> = conn
@@ -168,7 +170,7 @@ pub fn write_case_study(
         cs.link,
         cs.summary,
         cs.body_markdown,
-        cs.body_text,
+        stored_text(cs, text_derived),
         fingerprints.len() as i64,
         now_ms(),
         cs.link.as_deref().map(crate::import::dedup::link_key)
@@ -183,6 +185,31 @@ pub fn write_case_study(
         &company_aliases(cs),
     )?;
     queue_for_index(conn, id)
+}
+
+/// What the `body_text` column keeps of a case study's plain text: nothing (`''`) when it
+/// is what the renderer derives from the Markdown (`text_derived`, when known; else found
+/// out), which halves what a case study row holds; the text itself otherwise (an export
+/// from another version, say). [`plain_text`] reads it back.
+fn stored_text(cs: &NormalizedCaseStudy, text_derived: Option<bool>) -> &str {
+    let derived = text_derived
+        .unwrap_or_else(|| crate::render::to_plain_text(&cs.body_markdown) == cs.body_text);
+    if derived {
+        ""
+    } else {
+        &cs.body_text
+    }
+}
+
+/// A case study's plain text from its `body_markdown` and `body_text` columns (see
+/// [`stored_text`]). An empty stored text is always derived: a case study whose real text is
+/// empty gets its Markdown's, which can only be as empty or fuller.
+pub fn plain_text(markdown: &str, stored: String) -> String {
+    if stored.is_empty() {
+        crate::render::to_plain_text(markdown)
+    } else {
+        stored
+    }
 }
 
 /// Other names the case study's title, summary and body give its company (pure: imports
@@ -392,9 +419,10 @@ pub fn list(conn: &Connection) -> Result<Vec<CaseStudy>> {
 
 pub fn detail(conn: &Connection, id: CaseStudyId) -> Result<CaseStudyDetail> {
     let case_study = case_study(conn, id)?;
-    let (body_markdown, body_text) = conn
+    let (body_markdown, body_text): (String, String) = conn
         .prepare_cached("SELECT body_markdown, body_text FROM case_studies WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let body_text = plain_text(&body_markdown, body_text);
     Ok(CaseStudyDetail {
         case_study,
         body_markdown,
@@ -414,7 +442,8 @@ pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>>
     let doc = conn
         .prepare_cached(
             "SELECT c.id, c.slug, c.title, c.company, c.industry, c.year, c.summary, c.body_text,
-                    c.starred, c.read, c.last_opened_at, k.company_key, k.company_name
+                    c.starred, c.read, c.last_opened_at, k.company_key, k.company_name,
+                    c.body_markdown
              FROM case_studies c LEFT JOIN case_study_companies k ON k.case_study_id = c.id
              WHERE c.id = ?1 AND c.deleted_at IS NULL",
         )?
@@ -427,7 +456,7 @@ pub fn index_doc(conn: &Connection, id: CaseStudyId) -> Result<Option<IndexDoc>>
                 industry: r.get(4)?,
                 year: r.get(5)?,
                 summary: r.get(6)?,
-                body_text: r.get(7)?,
+                body_text: plain_text(&r.get::<_, String>(13)?, r.get(7)?),
                 tags: Vec::new(),
                 annotations: String::new(),
                 annotated: false,

@@ -194,6 +194,12 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO fingerprint_queue (case_study_id) SELECT id FROM case_studies;
     "#,
+    // 7: `case_studies.body_text` is '' when the plain text is what the renderer derives
+    // from `body_markdown` (see `store::plain_text`; rows written before keep theirs); the
+    // renderer version those derived texts (and their highlights' offsets) come from.
+    r#"
+    INSERT INTO meta (key, value) VALUES ('plain_text_version', 1);
+    "#,
 ];
 
 /// The schema version this build writes.
