@@ -20,25 +20,36 @@ pub const MIN_SHARED_FINGERPRINTS: u32 = 4;
 /// up (see `store::Candidates`).
 pub const MAX_FINGERPRINT_SHARERS: u32 = 16;
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// Multiplier of the word hash (odd; the golden ratio's bits).
+const WORD_MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+/// Base of the rolling polynomial over a shingle's word hashes (odd).
+const SHINGLE_BASE: u64 = 0xff51_afd7_ed55_8ccd;
 
-/// FNV-1a of a word, lower-cased (ASCII words, nearly all of them, without allocating).
-fn word_hash(word: &str) -> u64 {
-    let mut h = FNV_OFFSET;
-    let mut feed = |b: u8| {
-        h ^= b as u64;
-        h = h.wrapping_mul(FNV_PRIME);
-    };
-    if word.is_ascii() {
-        word.bytes().for_each(|b| feed(b.to_ascii_lowercase()));
-    } else {
-        let mut buf = [0u8; 4];
-        for c in word.chars().flat_map(char::to_lowercase) {
-            c.encode_utf8(&mut buf).bytes().for_each(&mut feed);
-        }
+/// Folds a word's lower-cased bytes, 8 at a time, into a hash; `lower` maps each chunk
+/// (little-endian, zero-padded) to its lower-cased form.
+fn fold_chunks(bytes: &[u8], lower: impl Fn(u64, usize) -> u64) -> u64 {
+    let mut h = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut buf = [0u8; 8];
+        buf[..chunk.len()].copy_from_slice(chunk);
+        let v = lower(u64::from_le_bytes(buf), chunk.len());
+        h = (h.rotate_left(23) ^ v).wrapping_mul(WORD_MUL);
     }
-    h
+    fmix64(h)
+}
+
+/// The hash of a word, lower-cased.
+fn word_hash(word: &str) -> u64 {
+    if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // Nearly every word: for ASCII letters and digits, setting bit 5 of each byte is
+        // lower-casing (digits have it set already), eight bytes at once.
+        fold_chunks(word.as_bytes(), |v, len| {
+            v | (0x2020_2020_2020_2020u64 >> (8 * (8 - len)))
+        })
+    } else {
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        fold_chunks(lower.as_bytes(), |v, _| v)
+    }
 }
 
 /// The 64-bit finaliser of MurmurHash3: every output bit depends on every input bit, so the
@@ -56,22 +67,26 @@ fn fmix64(mut h: u64) -> u64 {
 /// in order. Stored in the database: a different function needs a migration that queues
 /// every case study to be fingerprinted again (see `store::fingerprints`).
 pub fn fingerprints(text: &str) -> Vec<i64> {
+    // A shingle's hash is the polynomial sum(w[k] * BASE^(4 - k)) of its word hashes, kept
+    // rolling: the oldest word's term leaves, the new word's comes in.
+    let top = SHINGLE_BASE.wrapping_pow(SHINGLE_WORDS as u32 - 1);
     let mut window = [0u64; SHINGLE_WORDS];
     let mut words = 0usize;
+    let mut rolling = 0u64;
     let mut out = Vec::new();
     let mut add = |word: &str| {
-        window[words % SHINGLE_WORDS] = word_hash(word);
+        let slot = words % SHINGLE_WORDS;
+        let w = word_hash(word);
+        if words >= SHINGLE_WORDS {
+            rolling = rolling.wrapping_sub(window[slot].wrapping_mul(top));
+        }
+        rolling = rolling.wrapping_mul(SHINGLE_BASE).wrapping_add(w);
+        window[slot] = w;
         words += 1;
         if words < SHINGLE_WORDS {
             return;
         }
-        // Oldest word first: `words % SHINGLE_WORDS` is the slot the next word will take.
-        let mut h = 0u64;
-        for k in 0..SHINGLE_WORDS {
-            h = (h ^ window[(words + k) % SHINGLE_WORDS]).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            h = h.rotate_left(29);
-        }
-        let h = fmix64(h);
+        let h = fmix64(rolling);
         if h % SAMPLE_MODULUS == 0 {
             out.push(h as i64);
         }
@@ -201,6 +216,19 @@ mod tests {
         assert_eq!(word_hash("FAÇADE"), word_hash("façade"));
         assert_eq!(word_hash("Über"), word_hash("über"));
         assert_ne!(word_hash("über"), word_hash("uber"));
+        // The eight-bytes-at-once path lower-cases as the general one does, at every length.
+        for w in [
+            "A",
+            "Rag7",
+            "ABCDEFGH",
+            "Internationalisation2024",
+            "K\u{212A}",
+        ] {
+            let lower: String = w.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(word_hash(w), fold_chunks(lower.as_bytes(), |v, _| v), "{w}");
+            assert_eq!(word_hash(w), word_hash(&lower), "{w}");
+        }
+        assert_ne!(word_hash("ab"), word_hash("ab0"));
     }
 
     #[test]
@@ -215,9 +243,9 @@ mod tests {
             let mut out: Vec<i64> = words
                 .windows(SHINGLE_WORDS)
                 .map(|w| {
-                    let h = w.iter().fold(0u64, |h, x| {
-                        (h ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
-                    });
+                    let h = w
+                        .iter()
+                        .fold(0u64, |h, x| h.wrapping_mul(SHINGLE_BASE).wrapping_add(*x));
                     fmix64(h)
                 })
                 .filter(|h| h % SAMPLE_MODULUS == 0)
