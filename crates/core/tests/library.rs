@@ -430,8 +430,8 @@ fn a_source_whose_markdown_was_the_case_studys_keeps_it_when_another_body_wins()
     // And the library agrees with one that imported the two files in the other order.
     let other_dir = tempfile::tempdir().unwrap();
     let other = empty_library(other_dir.path());
-    import(&other, &[b.clone()]);
-    import(&other, &[a.clone()]);
+    import(&other, std::slice::from_ref(&b));
+    import(&other, std::slice::from_ref(&a));
     assert_eq!(snapshot(&other), snapshot(&lib));
     assert_eq!(
         body(&lib),

@@ -30,11 +30,12 @@ fn import(lib: &Library, paths: &[PathBuf]) {
     assert!(r.failed.is_empty(), "{:?}", r.failed);
 }
 
-/// Writes `n` distinct Markdown case studies (front matter, tags, a body of unique words).
+/// Writes `n` distinct Markdown case studies (front matter, tags, a body of 400 unique words:
+/// enough for a dozen dedup fingerprints).
 fn write_case_studies(dir: &Path, from: usize, n: usize) -> Vec<PathBuf> {
     (from..from + n)
         .map(|i| {
-            let body: Vec<String> = (0..120).map(|w| format!("w{i}x{w}")).collect();
+            let body: Vec<String> = (0..400).map(|w| format!("w{i}x{w}")).collect();
             let path = dir.join(format!("cs{i:05}.md"));
             std::fs::write(
                 &path,
@@ -738,7 +739,7 @@ fn a_library_from_every_earlier_schema_version_opens_migrated_and_matches_a_fres
         // Dedup still finds what the library held before the upgrade: the same text under
         // another title, with no slug or link, is the same case study (its fingerprints were
         // recomputed from the stored text by the first import after the migration).
-        let body: Vec<String> = (0..120).map(|w| format!("w7x{w}")).collect();
+        let body: Vec<String> = (0..400).map(|w| format!("w7x{w}")).collect();
         let copy = files.path().join(format!("copy-{version}.txt"));
         std::fs::write(
             &copy,

@@ -87,7 +87,7 @@ pub fn fingerprints(text: &str) -> Vec<i64> {
             return;
         }
         let h = fmix64(rolling);
-        if h % SAMPLE_MODULUS == 0 {
+        if h.is_multiple_of(SAMPLE_MODULUS) {
             out.push(h as i64);
         }
     };

@@ -299,11 +299,11 @@ pub struct SegCollector {
     opened: Option<Column<i64>>,
     title: Option<StrColumn>,
     tag_any: bool,
-    tag_counts: Vec<u32>,
-    industry_counts: Vec<u32>,
-    company_counts: Vec<u32>,
+    tag_counts: TagCounts,
+    industry_counts: Counts,
+    company_counts: Counts,
     year_min: i64,
-    year_counts: Vec<u32>,
+    year_counts: Counts,
     total: u64,
     heap: BinaryHeap<(u64, u64, DocId, u32)>,
 }
@@ -352,11 +352,22 @@ impl Collector for SearchCollector<'_> {
             sort: self.sort,
             k: self.k,
             facets: self.facets,
-            tag_counts: vec![0; n_terms(filter.cols.tags_dict.as_ref())],
-            industry_counts: vec![0; n_terms(filter.cols.industry_dict.as_ref())],
-            company_counts: vec![0; n_terms(filter.cols.company_dict.as_ref())],
+            tag_counts: TagCounts {
+                counts: Counts::new(n_terms(filter.cols.tags_dict.as_ref())),
+                docs: if self.facets {
+                    vec![0; filter.cols.words]
+                } else {
+                    Vec::new()
+                },
+                n: 0,
+                // A document has ~10 tags; past a sixteenth of the segment, popcounting
+                // every tag's bits costs less than the increments still to come.
+                switch: reader.max_doc() / 16,
+            },
+            industry_counts: Counts::new(n_terms(filter.cols.industry_dict.as_ref())),
+            company_counts: Counts::new(n_terms(filter.cols.company_dict.as_ref())),
             year_min,
-            year_counts: vec![0; year_len],
+            year_counts: Counts::new(year_len),
             opened,
             title,
             tag_any: self.filters.tag_mode == TagMode::Any,
@@ -412,23 +423,85 @@ fn first_ord(col: &Option<StrColumn>, doc: DocId) -> Option<u64> {
     col.as_ref().and_then(|c| c.ords().first(doc))
 }
 
-#[inline]
-fn count_year(counts: &mut [u32], year_min: i64, year: Option<i64>) {
-    if let Some(y) = year {
-        if let Some(c) = usize::try_from(y.wrapping_sub(year_min))
-            .ok()
-            .and_then(|i| counts.get_mut(i))
-        {
-            *c += 1;
+/// Tag counts: per tag ordinal in [`Counts`] while few documents count, and as a bit set of
+/// the documents that count, whose popcount with each tag's bits gives the counts once many
+/// do (a document has ~10 tags: counting each is a search's largest cost on common words).
+struct TagCounts {
+    counts: Counts,
+    docs: Vec<u64>,
+    /// Documents counted so far; the counters take them until `switch`.
+    n: u32,
+    switch: u32,
+}
+
+impl TagCounts {
+    #[inline]
+    fn count(&mut self, cols: &SegColumns, doc: DocId) {
+        if let Some(w) = self.docs.get_mut(doc as usize / 64) {
+            *w |= 1 << (doc % 64);
         }
+        self.n += 1;
+        if self.n <= self.switch {
+            for &o in cols.tags(doc) {
+                self.counts.bump(o, doc);
+            }
+        }
+    }
+
+    /// Counts by tag ordinal.
+    fn totals(&self, cols: &SegColumns) -> Vec<u32> {
+        if self.n <= self.switch {
+            return self.counts.totals();
+        }
+        let n = cols.tags_dict.as_ref().map_or(0, |c| c.num_terms());
+        (0..n)
+            .map(|t| {
+                cols.tag_bits(t)
+                    .iter()
+                    .zip(&self.docs)
+                    .map(|(a, b)| (a & b).count_ones())
+                    .sum()
+            })
+            .collect()
     }
 }
 
-/// Counts one ordinal (a missing one, `NO_ORD`, is outside every count vector).
+/// Counters by ordinal, in [`LANES`] copies: document `d` counts in lane `d % LANES`.
+/// Consecutive hits often share a value (a common tag, the same industry), and one counter
+/// bumped by each would make every increment wait for the previous one's store; spread over
+/// lanes, they do not depend on each other. A search's hottest loop.
+pub struct Counts(Vec<u32>);
+
+const LANES: usize = 4;
+
+impl Counts {
+    pub fn new(n: usize) -> Counts {
+        Counts(vec![0; n * LANES])
+    }
+
+    /// Counts one ordinal for document `doc` (a missing one, `NO_ORD`, is outside).
+    #[inline]
+    pub fn bump(&mut self, ord: u32, doc: DocId) {
+        let i = (ord as usize)
+            .wrapping_mul(LANES)
+            .wrapping_add(doc as usize % LANES);
+        if let Some(n) = self.0.get_mut(i) {
+            *n += 1;
+        }
+    }
+
+    /// The counts by ordinal.
+    pub fn totals(&self) -> Vec<u32> {
+        self.0.chunks_exact(LANES).map(|c| c.iter().sum()).collect()
+    }
+}
+
 #[inline]
-fn bump(counts: &mut [u32], ord: u32) {
-    if let Some(n) = counts.get_mut(ord as usize) {
-        *n += 1;
+fn count_year(counts: &mut Counts, year_min: i64, year: Option<i64>, doc: DocId) {
+    if let Some(y) = year {
+        if let Ok(i) = u32::try_from(y.wrapping_sub(year_min)) {
+            counts.bump(i, doc);
+        }
     }
 }
 
@@ -484,18 +557,12 @@ impl SegmentCollector for SegCollector {
             self.push(doc, score, year);
             if self.facets {
                 let cols = &*self.filter.cols;
-                for &o in cols.tags(doc) {
-                    bump(&mut self.tag_counts, o);
-                }
-                bump(
-                    &mut self.industry_counts,
-                    SegColumns::ord(&cols.industry, doc),
-                );
-                bump(
-                    &mut self.company_counts,
-                    SegColumns::ord(&cols.company, doc),
-                );
-                count_year(&mut self.year_counts, self.year_min, year);
+                self.tag_counts.count(cols, doc);
+                self.industry_counts
+                    .bump(SegColumns::ord(&cols.industry, doc), doc);
+                self.company_counts
+                    .bump(SegColumns::ord(&cols.company, doc), doc);
+                count_year(&mut self.year_counts, self.year_min, year, doc);
             }
             return;
         }
@@ -510,26 +577,25 @@ impl SegmentCollector for SegCollector {
             let cols = &*self.filter.cols;
             // Tags all-of narrows (counts among hits); any-of is disjunctive.
             if (self.tag_any && i && c && y) || hit {
-                for &o in cols.tags(doc) {
-                    bump(&mut self.tag_counts, o);
-                }
+                self.tag_counts.count(cols, doc);
             }
             if t && c && y {
-                bump(&mut self.industry_counts, p.industry_ord);
+                self.industry_counts.bump(p.industry_ord, doc);
             }
             if t && i && y {
-                bump(
-                    &mut self.company_counts,
-                    SegColumns::ord(&cols.company, doc),
-                );
+                self.company_counts
+                    .bump(SegColumns::ord(&cols.company, doc), doc);
             }
             if t && i && c {
-                count_year(&mut self.year_counts, self.year_min, year);
+                count_year(&mut self.year_counts, self.year_min, year, doc);
             }
         }
     }
 
     fn harvest(self) -> Fruit {
+        let tag_totals = self
+            .facets
+            .then(|| self.tag_counts.totals(&self.filter.cols));
         let mut top: Vec<Ranked> = Vec::with_capacity(self.heap.len());
         let mut buf = String::new();
         for (p, s, doc, score) in self.heap.into_vec() {
@@ -554,10 +620,10 @@ impl SegmentCollector for SegCollector {
         let mut facets = FacetFruit::default();
         if self.facets {
             let cols = &self.filter.cols;
-            facets.tags = globalise(&self.tag_counts, &cols.tags_global);
-            facets.industry = globalise(&self.industry_counts, &cols.industry_global);
-            facets.company = globalise(&self.company_counts, &cols.company_global);
-            for (i, &n) in self.year_counts.iter().enumerate() {
+            facets.tags = globalise(&tag_totals.unwrap_or_default(), &cols.tags_global);
+            facets.industry = globalise(&self.industry_counts.totals(), &cols.industry_global);
+            facets.company = globalise(&self.company_counts.totals(), &cols.company_global);
+            for (i, &n) in self.year_counts.totals().iter().enumerate() {
                 if n > 0 {
                     facets.year.insert(self.year_min + i as i64, u64::from(n));
                 }

@@ -513,41 +513,51 @@ impl SearchIndex {
         );
         let probes = plan::probes(searcher, f, &run.pq);
         let explained = explain(searcher, &probes, page)?;
-        let mut hits = Vec::with_capacity(page.len());
-        for (r, matched) in page.iter().zip(explained) {
-            let doc: TantivyDocument = searcher.doc(r.doc).map_err(idx_err)?;
-            let text = |field| doc.get_first(field).and_then(|v| v.as_str());
-            let body = text(f.body).unwrap_or("");
-            let summary = text(f.summary).unwrap_or("");
-            let notes = text(f.annotations).unwrap_or("");
-            let matched_annotations = matched.iter().any(|m| m.field == MatchField::Annotations);
-            let snippet = if body_hl.has_terms() {
-                body_hl
-                    .snippet(body)
-                    .or_else(|| summary_hl.snippet(summary))
-                    .or_else(|| notes_hl.snippet(notes))
-                    .unwrap_or_else(|| {
-                        snippet::lead(if summary.is_empty() { body } else { summary })
-                    })
-            } else {
-                snippet::lead(if summary.is_empty() { body } else { summary })
+        // Reading a stored document and cutting its snippet is most of a page's cost: on the
+        // search pool, a page's hits are done on every core (in order).
+        let one =
+            |(r, matched): (&collect::Ranked, Vec<FieldMatch>)| -> tantivy::Result<SearchHit> {
+                let doc: TantivyDocument = searcher.doc(r.doc)?;
+                let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+                let body = text(f.body).unwrap_or("");
+                let summary = text(f.summary).unwrap_or("");
+                let notes = text(f.annotations).unwrap_or("");
+                let matched_annotations =
+                    matched.iter().any(|m| m.field == MatchField::Annotations);
+                let snippet = if body_hl.has_terms() {
+                    body_hl
+                        .snippet(body)
+                        .or_else(|| summary_hl.snippet(summary))
+                        .or_else(|| notes_hl.snippet(notes))
+                        .unwrap_or_else(|| {
+                            snippet::lead(if summary.is_empty() { body } else { summary })
+                        })
+                } else {
+                    snippet::lead(if summary.is_empty() { body } else { summary })
+                };
+                Ok(SearchHit {
+                    id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(r.id) as CaseStudyId,
+                    slug: text(f.slug).unwrap_or("").to_string(),
+                    title: text(f.title).unwrap_or("").to_string(),
+                    company: text(f.company).map(str::to_string),
+                    year: doc
+                        .get_first(f.year)
+                        .and_then(|v| v.as_i64())
+                        .and_then(|y| i32::try_from(y).ok()),
+                    industry: text(f.industry).map(str::to_string),
+                    score: r.score,
+                    snippet,
+                    matched_annotations,
+                    matched,
+                })
             };
-            hits.push(SearchHit {
-                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(r.id) as CaseStudyId,
-                slug: text(f.slug).unwrap_or("").to_string(),
-                title: text(f.title).unwrap_or("").to_string(),
-                company: text(f.company).map(str::to_string),
-                year: doc
-                    .get_first(f.year)
-                    .and_then(|v| v.as_i64())
-                    .and_then(|y| i32::try_from(y).ok()),
-                industry: text(f.industry).map(str::to_string),
-                score: r.score,
-                snippet,
-                matched_annotations,
-                matched,
-            });
-        }
+        let executor = match &self.pool {
+            Some(pool) if page.len() > 1 => pool,
+            _ => &Executor::SingleThread,
+        };
+        let hits = executor
+            .map(one, page.iter().zip(explained))
+            .map_err(idx_err)?;
         Ok(hits)
     }
 }

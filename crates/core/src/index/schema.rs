@@ -39,64 +39,79 @@ const STEM_MEMO_WORDS: usize = 50_000;
 /// tantivy's English stemmer (the same Snowball algorithm of the same `frostem`, pinned to
 /// tantivy's version), remembering the words it has stemmed. Stemming was a sixth of an
 /// import's CPU; text repeats its words (Zipf), so most tokens are looked up instead. The
-/// memo lives in each analyser clone (one per indexing thread and field), so nothing is shared.
+/// memo belongs to the thread ([`STEMS`]): every analyser clone on it (an indexing thread's
+/// segments, a search's snippets) finds it warm, and nothing is shared between threads.
 #[derive(Clone)]
 struct MemoStemmer;
+
+thread_local! {
+    /// Word → its stem, or `None` when the stem is the word.
+    static STEMS: std::cell::RefCell<FxHashMap<String, Option<String>>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
 
 impl TokenFilter for MemoStemmer {
     type Tokenizer<T: Tokenizer> = MemoStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> MemoStemmerFilter<T> {
-        MemoStemmerFilter {
-            inner,
-            memo: FxHashMap::default(),
-        }
+        MemoStemmerFilter { inner }
     }
 }
 
 #[derive(Clone)]
 struct MemoStemmerFilter<T> {
     inner: T,
-    memo: FxHashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
-    type TokenStream<'a> = MemoStemmerStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = MemoStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.memo.len() > STEM_MEMO_WORDS {
-            self.memo.clear();
-        }
+        STEMS.with_borrow_mut(|memo| {
+            if memo.len() > STEM_MEMO_WORDS {
+                memo.clear();
+            }
+        });
         MemoStemmerStream {
             tail: self.inner.token_stream(text),
-            memo: &mut self.memo,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
         }
     }
 }
 
-struct MemoStemmerStream<'a, T> {
+struct MemoStemmerStream<T> {
     tail: T,
-    memo: &'a mut FxHashMap<String, String>,
     stemmer: frostem::Stemmer,
 }
 
-impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
+impl<T: TokenStream> TokenStream for MemoStemmerStream<T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.memo.get(&token.text) {
-            token.text.clone_from(stem);
-            return true;
-        }
-        let stem = match self.stemmer.stem(&token.text) {
-            Cow::Owned(s) => s,
-            Cow::Borrowed(s) => s.to_string(),
-        };
-        let word = std::mem::replace(&mut token.text, stem);
-        self.memo.insert(word, token.text.clone());
+        STEMS.with_borrow_mut(|memo| {
+            if let Some(stem) = memo.get(&token.text) {
+                if let Some(stem) = stem {
+                    token.text.clone_from(stem);
+                }
+                return;
+            }
+            let stem = match self.stemmer.stem(&token.text) {
+                Cow::Owned(s) if s != token.text => Some(s),
+                Cow::Borrowed(s) if s != token.text => Some(s.to_string()),
+                _ => None,
+            };
+            match stem {
+                Some(stem) => {
+                    let word = std::mem::replace(&mut token.text, stem);
+                    memo.insert(word, Some(token.text.clone()));
+                }
+                None => {
+                    memo.insert(token.text.clone(), None);
+                }
+            }
+        });
         true
     }
 
