@@ -98,19 +98,52 @@ function memoryOf(pid) {
     );
     kb = m ? Number(m[1]) : 0;
   }
-  return { pid, comm, mib: Math.round((kb / 1024) * 10) / 10, kind };
+  // Resident memory by kind: anonymous (heap, caches) and file-backed (mapped index files and
+  // libraries: page cache the kernel can drop and re-read).
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
+    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
+  };
+  return {
+    pid,
+    comm,
+    mib: Math.round((kb / 1024) * 10) / 10,
+    kind,
+    rss_anon_mib: field("RssAnon"),
+    rss_file_mib: field("RssFile"),
+  };
 }
 
-/** The app's processes: the one running the built binary, and its WebKit helpers. */
-function appMemory(driverPid) {
-  const pids = tree(driverPid);
-  const appPid = pids.find((p) => {
+/** The pid of the process running the built app, below the driver. */
+function appPidUnder(driverPid) {
+  return tree(driverPid).find((p) => {
     try {
       return readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[0] === app;
     } catch {
       return false;
     }
   });
+}
+
+/**
+ * When the app's process started, in ms since the epoch (10 ms resolution): its start in
+ * clock ticks since boot (/proc/PID/stat), with boot placed on the wall clock through
+ * /proc/uptime read now (the integer `btime` of /proc/stat would be up to 1 s off).
+ */
+function processStartEpochMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const startTicks = Number(
+    stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19],
+  );
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  const bootEpochMs = Date.now() - uptime * 1000;
+  return bootEpochMs + (startTicks / 100) * 1000; // USER_HZ is 100 on Linux
+}
+
+/** The app's processes: the one running the built binary, and its WebKit helpers. */
+function appMemory(driverPid) {
+  const appPid = appPidUnder(driverPid);
   if (!appPid) return { processes: [], total_mib: null };
   const processes = tree(appPid).map(memoryOf);
   const total = processes.reduce((a, p) => a + p.mib, 0);
@@ -163,6 +196,30 @@ async function main() {
     const total = Number((await wd.text(COUNT)).replace(/,/g, ""));
     console.log(
       `window to first results: ${firstResults.toFixed(0)} ms (page: ≤ ${inPage.toFixed(0)} ms); ${total} case studies`,
+    );
+    // The same without WebDriver's start-up and polling: from the app process's start to the
+    // frame after the first results rendered (the page's User Timing marks), and the steps.
+    const appPid = appPidUnder(driver.pid);
+    const marks = await wd.exec(() => ({
+      origin: performance.timeOrigin,
+      marks: performance
+        .getEntriesByType("mark")
+        .filter((m) => m.name.startsWith("casebook:"))
+        .map((m) => [m.name.slice(9), m.startTime]),
+    }));
+    const processStart = appPid ? processStartEpochMs(appPid) : null;
+    const startup = {
+      page_start_after_process_ms:
+        processStart === null ? null : marks.origin - processStart,
+      marks_ms: Object.fromEntries(marks.marks),
+    };
+    const first = startup.marks_ms["first-results"];
+    startup.process_to_first_results_ms =
+      first === undefined || startup.page_start_after_process_ms === null
+        ? null
+        : startup.page_start_after_process_ms + first;
+    console.log(
+      `process start to first results: ${startup.process_to_first_results_ms?.toFixed(0)} ms (page starts ${startup.page_start_after_process_ms?.toFixed(0)} ms after the process; in the page: ${marks.marks.map(([n, t]) => `${n} ${t.toFixed(0)}`).join(", ")})`,
     );
 
     // Keystroke to results, one key at a time, over words of the query mix.
@@ -288,13 +345,14 @@ async function main() {
     await sleep(1000);
     const memory = appMemory(driver.pid);
     console.log(
-      `memory: ${memory.total_mib} MiB in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}`).join(", ")})`,
+      `memory: ${memory.total_mib} MiB in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}: anon ${p.rss_anon_mib}, files ${p.rss_file_mib}`).join("; ")})`,
     );
 
     const result = {
       library_case_studies: total,
       window_to_first_results_ms: firstResults,
       page_time_at_first_results_ms: inPage,
+      startup,
       keystroke_to_results_ms: keys,
       keystroke_samples_ms: latencies,
       scrolling: {

@@ -92,6 +92,47 @@ fn a_new_library_starts_with_the_seeds_as_four_case_studies() {
     assert!(lib.index_notice().is_none(), "{:?}", lib.index_notice());
 }
 
+/// The library's counts as the sidebar shows them, worked out from the case studies listed.
+fn counted(lib: &Library) -> (u64, u64, u64) {
+    let all = lib.list().unwrap();
+    let tags: std::collections::BTreeSet<&String> = all
+        .iter()
+        .flat_map(|c| c.tags.iter().chain(&c.inferred_tags).chain(&c.user_tags))
+        .collect();
+    let companies: std::collections::BTreeSet<&String> =
+        all.iter().filter_map(|c| c.company_key.as_ref()).collect();
+    (all.len() as u64, tags.len() as u64, companies.len() as u64)
+}
+
+#[test]
+fn the_librarys_counts_follow_tags_and_the_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = Library::open(dir.path()).unwrap();
+    let stats = |lib: &Library| {
+        let s = lib.stats().unwrap();
+        (s.case_studies, s.tags, s.companies)
+    };
+    assert_eq!(stats(&lib), counted(&lib));
+    assert!(stats(&lib).1 > 3 && stats(&lib).2 > 1, "{:?}", stats(&lib));
+    // A tag of one case study's own counts once; trashing that case study takes it and its
+    // company out of the counts, restoring brings them back.
+    let id = lib.list().unwrap()[0].id;
+    lib.add_tags(&[id], "only-here").unwrap();
+    let with_tag = stats(&lib);
+    assert_eq!(with_tag, counted(&lib));
+    lib.trash(&[id]).unwrap();
+    assert_eq!(stats(&lib), counted(&lib));
+    assert_eq!(stats(&lib).0, with_tag.0 - 1);
+    assert!(
+        stats(&lib).1 < with_tag.1,
+        "{:?} {:?}",
+        stats(&lib),
+        with_tag
+    );
+    lib.restore(&[id]).unwrap();
+    assert_eq!(stats(&lib), with_tag);
+}
+
 #[test]
 fn importing_the_same_files_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();

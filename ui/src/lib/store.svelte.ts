@@ -170,13 +170,23 @@ export class AppStore {
   // ---- startup -------------------------------------------------------------------------
 
   async init(): Promise<void> {
-    const [ui, info, taxonomy] = await Promise.allSettled([api.loadUiState(), api.libraryInfo(), api.taxonomy()]);
+    performance.mark("casebook:init");
+    // The library's counts are not needed for the first results: asked for beside them.
+    const info = api.libraryInfo().then(
+      (value) => ({ ok: true as const, value }),
+      (reason: unknown) => ({ ok: false as const, reason }),
+    );
+    const [ui, taxonomy] = await Promise.allSettled([api.loadUiState(), api.taxonomy()]);
     if (ui.status === "fulfilled") this.restore(ui.value);
     else this.notify("error", `Could not restore the last session: ${toApiError(ui.reason).message}`);
     this.restored = true;
     if (taxonomy.status === "fulfilled") this.taxonomy = taxonomy.value;
-    if (info.status === "rejected") {
-      const err = toApiError(info.reason);
+    performance.mark("casebook:restored");
+    this.status = "ready";
+    const firstSearch = this.runSearch();
+    const counted = await info;
+    if (!counted.ok) {
+      const err = toApiError(counted.reason);
       if (err.code === "in_use" || err.code === "library_unavailable") {
         this.fatal = err;
         this.status = "unavailable";
@@ -184,10 +194,10 @@ export class AppStore {
       }
       this.notify("error", err.message);
     } else {
-      this.info = info.value;
+      this.info = counted.value;
     }
-    this.status = "ready";
-    await this.runSearch();
+    await firstSearch;
+    performance.mark("casebook:first-search");
     if (this.openId !== null) void this.loadReader(this.openId);
     void this.refreshLists();
   }

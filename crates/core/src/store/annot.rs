@@ -272,7 +272,8 @@ pub fn ids_with_user_tag(conn: &Connection, tag: &str) -> Result<Vec<CaseStudyId
 /// first.
 pub fn user_tag_counts(conn: &Connection) -> Result<Vec<TagCount>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT t.tag, count(*) AS n FROM tags t JOIN case_studies s ON s.id = t.case_study_id
+        "SELECT t.tag, count(*) AS n FROM tags t INDEXED BY tags_of_user
+         JOIN case_studies s ON s.id = t.case_study_id
          WHERE t.origin = 'user' AND s.deleted_at IS NULL
          GROUP BY t.tag ORDER BY n DESC, t.tag",
     )?;

