@@ -205,7 +205,12 @@ async function main() {
       marks: performance
         .getEntriesByType("mark")
         .filter((m) => m.name.startsWith("casebook:"))
-        .map((m) => [m.name.slice(9), m.startTime]),
+        .map((m) => [m.name.slice(9), m.startTime])
+        .concat(
+          performance
+            .getEntriesByType("paint")
+            .map((p) => [p.name, p.startTime]),
+        ),
     }));
     const processStart = appPid ? processStartEpochMs(appPid) : null;
     const startup = {

@@ -185,6 +185,7 @@ export class AppStore {
     this.status = "ready";
     const firstSearch = this.runSearch();
     const counted = await info;
+    performance.mark("casebook:counts");
     if (!counted.ok) {
       const err = toApiError(counted.reason);
       if (err.code === "in_use" || err.code === "library_unavailable") {
