@@ -200,6 +200,16 @@ async function main() {
     // The same without WebDriver's start-up and polling: from the app process's start to the
     // frame after the first results rendered (the page's User Timing marks), and the steps.
     const appPid = appPidUnder(driver.pid);
+    // The rows can be in the DOM before the frame that shows them (its mark) has run.
+    await wd.until(
+      () =>
+        wd.exec(
+          () =>
+            performance.getEntriesByName("casebook:first-results").length > 0,
+        ),
+      "the first results' frame",
+      10000,
+    );
     const marks = await wd.exec(() => ({
       origin: performance.timeOrigin,
       marks: performance

@@ -172,10 +172,7 @@ export class AppStore {
   async init(): Promise<void> {
     performance.mark("casebook:init");
     // The library's counts are not needed for the first results: asked for beside them.
-    const info = api.libraryInfo().then(
-      (value) => ({ ok: true as const, value }),
-      (reason: unknown) => ({ ok: false as const, reason }),
-    );
+    const info = Promise.allSettled([api.libraryInfo()]).then(([r]) => r);
     const [ui, taxonomy] = await Promise.allSettled([api.loadUiState(), api.taxonomy()]);
     if (ui.status === "fulfilled") this.restore(ui.value);
     else this.notify("error", `Could not restore the last session: ${toApiError(ui.reason).message}`);
@@ -186,7 +183,7 @@ export class AppStore {
     const firstSearch = this.runSearch();
     const counted = await info;
     performance.mark("casebook:counts");
-    if (!counted.ok) {
+    if (counted.status === "rejected") {
       const err = toApiError(counted.reason);
       if (err.code === "in_use" || err.code === "library_unavailable") {
         this.fatal = err;
