@@ -32,3 +32,14 @@ describe("FacetList", () => {
     expect(onToggle).toHaveBeenCalledWith("v7");
   });
 });
+
+describe("FacetList with no values", () => {
+  it("says none are in the results once a search has answered, and nothing before", () => {
+    const base = { id: "x", title: "Things", items: [], selected: [], onToggle: () => {} };
+    const answered = render(FacetList, base);
+    expect(screen.getByText("None in these results")).toBeTruthy();
+    answered.unmount();
+    render(FacetList, { ...base, pending: true });
+    expect(screen.queryByText("None in these results")).toBeNull();
+  });
+});

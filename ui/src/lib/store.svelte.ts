@@ -221,6 +221,11 @@ export class AppStore {
     };
   }
 
+  /** A search has answered: until then the list shows placeholders, not "0 case studies". */
+  get hasResults(): boolean {
+    return this.status === "ready" && this.shownGen > 0;
+  }
+
   get isRestored(): boolean {
     return this.restored;
   }

@@ -10,6 +10,19 @@ test("first launch shows the library, searchable, with counts", async ({ app, pr
   expect(problems).toEqual([]);
 });
 
+test("before the first search answers, the window shows placeholders, not an empty library", async ({ app }) => {
+  await app.addInitScript(() => (window.__mock.delay.search = 800));
+  await app.goto("/");
+  await expect(app.getByLabel("Loading")).toBeVisible();
+  await expect(app.locator("#search-status")).toHaveText("");
+  await expect(app.getByText("None in these results")).toHaveCount(0);
+  await expect(app.getByText("No tags in these results")).toHaveCount(0);
+  await expect(app.getByText("No case studies match")).toHaveCount(0);
+  await expect(app.getByTestId("result-count")).toHaveText("7");
+  await expect(app.getByLabel("Loading")).toHaveCount(0);
+  await expect(rows(app)).toHaveCount(7);
+});
+
 test("typing updates results and facet counts as you type", async ({ app }) => {
   await openApp(app);
   const search = app.getByRole("searchbox", { name: "Search case studies" });
