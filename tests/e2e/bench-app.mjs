@@ -116,7 +116,25 @@ function memoryOf(pid) {
     kind,
     rss_anon_mib: field("RssAnon"),
     rss_file_mib: field("RssFile"),
+    library_files_pss_mib: libraryPss(pid),
   };
+}
+
+/** PSS of the mappings of files inside the library (the search index's mmapped segments). */
+function libraryPss(pid) {
+  let kb = 0;
+  let inLibrary = false;
+  try {
+    for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+      const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+      if (mapping) inLibrary = mapping[1].startsWith(resolve(library) + "/");
+      else if (inLibrary && line.startsWith("Pss:"))
+        kb += Number(/(\d+)/.exec(line)[1]);
+    }
+  } catch {
+    return null;
+  }
+  return Math.round((kb / 1024) * 10) / 10;
 }
 
 /** The pid of the process running the built app, below the driver. */
@@ -371,7 +389,7 @@ async function main() {
     await sleep(1000);
     const memory = appMemory(driver.pid);
     console.log(
-      `memory: ${memory.total_mib} MiB (anonymous ${memory.anon_mib}) in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}: anon ${p.rss_anon_mib}, files ${p.rss_file_mib}`).join("; ")})`,
+      `memory: ${memory.total_mib} MiB (anonymous ${memory.anon_mib}) in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}: anon ${p.rss_anon_mib}, files ${p.rss_file_mib}, of which the library's ${p.library_files_pss_mib}`).join("; ")})`,
     );
 
     const result = {
