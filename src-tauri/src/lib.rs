@@ -156,9 +156,9 @@ pub fn run() {
 
 /// WebKitGTK's DMA-BUF renderer (the default since 2.42) leaves the window blank on many
 /// NVIDIA and Wayland setups, and without a GPU it paints nothing for the first ~0.9 s of a
-/// launch (measured under Xvfb: the first results on screen at 1.2-1.3 s with it, 0.8 s
-/// without). The legacy renderer has neither problem, so it is the default here, as in other
-/// Tauri and WebKitGTK apps; a user who sets the variable (even to 0) keeps their choice.
+/// launch (measured under Xvfb; figures in BENCHMARKS.md, "the start-up frame stall"). The
+/// legacy renderer has neither problem, so it is the default here, as in other Tauri and
+/// WebKitGTK apps; a user who sets the variable (even to 0) keeps their choice.
 fn linux_webview_defaults() {
     #[cfg(target_os = "linux")]
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {

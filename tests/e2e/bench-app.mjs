@@ -122,12 +122,13 @@ function memoryOf(pid) {
 
 /** PSS of the mappings of files inside the library (the search index's mmapped segments). */
 function libraryPss(pid) {
+  const prefix = resolve(library) + "/";
   let kb = 0;
   let inLibrary = false;
   try {
     for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
       const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
-      if (mapping) inLibrary = mapping[1].startsWith(resolve(library) + "/");
+      if (mapping) inLibrary = mapping[1].startsWith(prefix);
       else if (inLibrary && line.startsWith("Pss:"))
         kb += Number(/(\d+)/.exec(line)[1]);
     }
