@@ -175,6 +175,7 @@ impl Library {
         let db_path = dir.join(DATABASE_FILE);
         let (writer, created) = store::open_database(&db_path)?;
         let (reader, _) = store::open_database(&db_path)?;
+        store::for_reading(&reader)?;
         let (index, state) = SearchIndex::open(&dir.join(INDEX_DIR))?;
         let mut library = Library {
             root: dir.to_path_buf(),

@@ -1009,3 +1009,23 @@ fn explain_lists_only_what_matched() {
     assert_eq!(r.corrected_query.as_deref(), Some("agents"));
     assert_eq!(matched(&r, 1), m(&[("title", &["agents"])]));
 }
+
+/// The document store is read with positioned reads, never mapped into the process: mapped,
+/// the snippets' random reads kept hundreds of MiB of it in the app (index/directory.rs). The
+/// postings stay mapped (which shows the check can see a mapping).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_document_store_is_read_not_mapped() {
+    let (dir, idx) = build(corpus());
+    let r = search(&idx, "retrieval");
+    assert!(r.hits.iter().all(|h| !h.snippet.is_empty()));
+    let root = dir.path().canonicalize().unwrap();
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    let mapped: Vec<&str> = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .filter(|p| std::path::Path::new(p).starts_with(&root))
+        .collect();
+    assert!(mapped.iter().any(|p| p.ends_with(".idx")), "{mapped:?}");
+    assert!(!mapped.iter().any(|p| p.ends_with(".store")), "{mapped:?}");
+}

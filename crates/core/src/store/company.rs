@@ -245,14 +245,15 @@ pub type CompanyRow = (String, String, String, Option<i32>);
 
 /// The [`CompanyRow`] of every case study not in the trash.
 pub fn company_rows(conn: &Connection) -> Result<Vec<CompanyRow>> {
-    let mut stmt = conn.prepare(
-        "SELECT k.company_key, k.company_name, c.company, c.year
-         FROM case_study_companies k JOIN case_studies c ON c.id = k.case_study_id
-         WHERE c.deleted_at IS NULL",
-    )?;
+    let mut stmt = conn.prepare(COMPANY_ROWS)?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Reads `case_studies` through its index `case_studies_live` only (schema v9).
+const COMPANY_ROWS: &str = "SELECT k.company_key, k.company_name, c.company, c.year
+     FROM case_study_companies k JOIN case_studies c ON c.id = k.case_study_id
+     WHERE c.deleted_at IS NULL";
 
 /// The case studies (not in the trash) of the company `key`.
 pub fn company_case_studies(conn: &Connection, key: &str) -> Result<Vec<CaseStudyId>> {
@@ -263,4 +264,30 @@ pub fn company_case_studies(conn: &Connection, key: &str) -> Result<Vec<CaseStud
     )?;
     let rows = stmt.query_map([key], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMPANY_ROWS;
+    use crate::store::open_in_memory;
+
+    /// The companies list must not read case-study rows (their first pages hold the bodies):
+    /// the plan finds the live ones, their company and year in `case_studies_live`.
+    #[test]
+    fn the_companies_list_reads_the_index_not_the_rows() {
+        let conn = open_in_memory().unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {COMPANY_ROWS}"))
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let of_case_studies: Vec<&String> = plan.iter().filter(|s| s.contains(" c ")).collect();
+        assert_eq!(
+            of_case_studies,
+            ["SEARCH c USING COVERING INDEX case_studies_live (deleted_at=?)"],
+            "{plan:?}"
+        );
+    }
 }

@@ -21,7 +21,8 @@ pub use fingerprints::{
 pub use sources::*;
 
 pub use schema::{
-    create_at_version, open_database, open_in_memory, upgrade, version_of, SCHEMA_VERSION,
+    create_at_version, for_reading, open_database, open_in_memory, upgrade, version_of,
+    SCHEMA_VERSION,
 };
 
 use crate::error::{Error, Result};
