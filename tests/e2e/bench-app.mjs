@@ -116,26 +116,45 @@ function memoryOf(pid) {
     kind,
     rss_anon_mib: field("RssAnon"),
     rss_file_mib: field("RssFile"),
-    library_files_pss_mib: libraryPss(pid),
+    ...(() => {
+      const library = libraryPss(pid);
+      return {
+        library_files_pss_mib: library?.total ?? null,
+        library_files_by_kind_mib: library?.by_kind ?? null,
+      };
+    })(),
   };
 }
 
-/** PSS of the mappings of files inside the library (the search index's mmapped segments). */
+/** PSS of the mappings of files inside the library (the search index's mmapped segments), in
+ * total and by file kind (tantivy's segment suffixes: .store, .idx, .pos, .term, .fast, ...). */
 function libraryPss(pid) {
   const prefix = resolve(library) + "/";
-  let kb = 0;
-  let inLibrary = false;
+  const byKind = {};
+  let kind = null;
   try {
     for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
       const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
-      if (mapping) inLibrary = mapping[1].startsWith(prefix);
-      else if (inLibrary && line.startsWith("Pss:"))
-        kb += Number(/(\d+)/.exec(line)[1]);
+      if (mapping)
+        kind = mapping[1].startsWith(prefix)
+          ? (/\.([a-z]+)$/.exec(mapping[1])?.[1] ?? "other")
+          : null;
+      else if (kind && line.startsWith("Pss:"))
+        byKind[kind] = (byKind[kind] ?? 0) + Number(/(\d+)/.exec(line)[1]);
     }
   } catch {
     return null;
   }
-  return Math.round((kb / 1024) * 10) / 10;
+  const mib = (kb) => Math.round((kb / 1024) * 10) / 10;
+  const total = Object.values(byKind).reduce((a, b) => a + b, 0);
+  return {
+    total: mib(total),
+    by_kind: Object.fromEntries(
+      Object.entries(byKind)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, kb]) => [k, mib(kb)]),
+    ),
+  };
 }
 
 /** The pid of the process running the built app, below the driver. */
@@ -390,7 +409,15 @@ async function main() {
     await sleep(1000);
     const memory = appMemory(driver.pid);
     console.log(
-      `memory: ${memory.total_mib} MiB (anonymous ${memory.anon_mib}) in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}: anon ${p.rss_anon_mib}, files ${p.rss_file_mib}, of which the library's ${p.library_files_pss_mib}`).join("; ")})`,
+      `memory: ${memory.total_mib} MiB (anonymous ${memory.anon_mib}) in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}: anon ${p.rss_anon_mib}, files ${p.rss_file_mib}, of which the library's ${p.library_files_pss_mib} ${JSON.stringify(p.library_files_by_kind_mib)}`).join("; ")})`,
+    );
+
+    // The same 10 s later, nothing done meanwhile: WebKit's allocator and the JavaScript
+    // heap return what the searches and the scrolling left behind after a while.
+    await sleep(10000);
+    const memoryAtRest = appMemory(driver.pid);
+    console.log(
+      `memory 10 s later, at rest: ${memoryAtRest.total_mib} MiB (anonymous ${memoryAtRest.anon_mib}; ${memoryAtRest.processes.map((p) => `${p.comm} ${p.mib}: anon ${p.rss_anon_mib}`).join("; ")})`,
     );
 
     const result = {
@@ -409,6 +436,7 @@ async function main() {
         rows_rendered: scroll.rows,
       },
       memory,
+      memory_at_rest: memoryAtRest,
     };
     mkdirSync(dirname(resolve(out)), { recursive: true });
     writeFileSync(out, JSON.stringify(result, null, 2));
