@@ -105,6 +105,7 @@ function memoryOf(pid) {
   // Resident memory by kind: anonymous (heap, caches) and file-backed (mapped index files and
   // libraries: page cache the kernel can drop and re-read).
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const library = libraryPss(pid);
   const field = (name) => {
     const m = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
     return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
@@ -116,13 +117,8 @@ function memoryOf(pid) {
     kind,
     rss_anon_mib: field("RssAnon"),
     rss_file_mib: field("RssFile"),
-    ...(() => {
-      const library = libraryPss(pid);
-      return {
-        library_files_pss_mib: library?.total ?? null,
-        library_files_by_kind_mib: library?.by_kind ?? null,
-      };
-    })(),
+    library_files_pss_mib: library?.total ?? null,
+    library_files_by_kind_mib: library?.by_kind ?? null,
   };
 }
 
@@ -412,8 +408,8 @@ async function main() {
       `memory: ${memory.total_mib} MiB (anonymous ${memory.anon_mib}) in ${memory.processes.length} processes (${memory.processes.map((p) => `${p.comm} ${p.mib}: anon ${p.rss_anon_mib}, files ${p.rss_file_mib}, of which the library's ${p.library_files_pss_mib} ${JSON.stringify(p.library_files_by_kind_mib)}`).join("; ")})`,
     );
 
-    // The same 10 s later, nothing done meanwhile: WebKit's allocator and the JavaScript
-    // heap return what the searches and the scrolling left behind after a while.
+    // The same 10 s later, nothing done meanwhile: what WebKit's allocator and the
+    // JavaScript heap give back of what the searches and the scrolling left behind.
     await sleep(10000);
     const memoryAtRest = appMemory(driver.pid);
     console.log(

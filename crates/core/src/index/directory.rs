@@ -9,6 +9,10 @@
 //! with `pread`, a block costs one copy of its compressed bytes into tantivy's small block
 //! cache, and the file's pages stay the kernel's page cache, not the app's. The postings, terms
 //! and columns stay mapped: they are read sequentially or are small.
+//!
+//! Not tantivy-common's `WrapFile`, which does the same reads on Unix: it refuses an empty
+//! range, cuts a range past the end short instead of failing, and elsewhere seeks a cloned
+//! handle, whose position Windows shares between the clones (concurrent searches would race).
 
 use std::fs::File;
 use std::io;

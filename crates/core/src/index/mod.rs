@@ -738,10 +738,9 @@ fn try_open(dir: &Path, schema: &Schema) -> std::result::Result<(Index, u64), St
             ))
         }
     }
-    let index = directory::IndexDirectory::open(dir)
-        .map_err(|e| e.to_string())
-        .and_then(|d| Index::open(d).map_err(|e| e.to_string()))
-        .map_err(|e| format!("unreadable index: {e}"))?;
+    let unreadable = |e: &dyn std::fmt::Display| format!("unreadable index: {e}");
+    let directory = directory::IndexDirectory::open(dir).map_err(|e| unreadable(&e))?;
+    let index = Index::open(directory).map_err(|e| unreadable(&e))?;
     if &index.schema() != schema {
         return Err("the index's schema differs from this version's".into());
     }
