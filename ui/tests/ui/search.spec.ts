@@ -146,3 +146,22 @@ test("100,000 results scroll with rows fetched by page, even when scrolled the m
   expect(Math.max(...pages.map((p) => p.request.page.limit))).toBeLessThanOrEqual(50);
   expect(pages.some((p) => p.request.page.offset >= 99_950)).toBe(true);
 });
+
+test("a long company list in a result row gives way to the year and industry", async ({ app }) => {
+  await openApp(app);
+  const meta = rows(app).first().locator(".row-meta");
+  await meta
+    .locator(".company")
+    .evaluate(
+      (el) => (el.textContent = `Various (${Array.from({ length: 40 }, (_, i) => `Company ${i}`).join(", ")})`),
+    );
+  const box = await meta.boundingBox();
+  const last = await meta.locator("span").last().boundingBox();
+  const company = await meta.locator(".company").evaluate((el) => ({
+    clipped: el.scrollWidth > el.clientWidth,
+    ellipsis: getComputedStyle(el).textOverflow,
+  }));
+  expect(box && last).toBeTruthy();
+  expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width + 0.5);
+  expect(company).toEqual({ clipped: true, ellipsis: "ellipsis" });
+});
