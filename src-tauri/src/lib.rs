@@ -9,7 +9,9 @@ pub mod watching;
 
 use state::AppState;
 use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
-use tauri::{AppHandle, DragDropEvent, Emitter, Manager, Runtime, WebviewEvent, WindowEvent};
+use tauri::{
+    AppHandle, DragDropEvent, Emitter, Manager, RunEvent, Runtime, WebviewEvent, WindowEvent,
+};
 
 /// Event telling the UI a menu item was chosen; the payload is the item's id.
 pub const MENU_EVENT: &str = "menu";
@@ -147,10 +149,19 @@ pub fn run() {
             commands::add_watched_folder,
             commands::remove_watched_folder,
         ])
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("casebook: cannot start: {e}");
             std::process::exit(1);
+        })
+        .run(|app, event| {
+            // Quitting does not wait for the index's merges; recording the ones that finished
+            // spares the next start a full check of the index's files.
+            if let RunEvent::Exit = event {
+                if let Some(lib) = app.state::<AppState>().opened_library() {
+                    lib.stamp_index();
+                }
+            }
         });
 }
 

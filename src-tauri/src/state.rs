@@ -82,6 +82,13 @@ impl AppState {
             .clone()
     }
 
+    /// The library if it is open, without opening it.
+    pub fn opened_library(&self) -> Option<Arc<Library>> {
+        self.library
+            .get()
+            .and_then(|opened| opened.as_ref().ok().cloned())
+    }
+
     /// Replaces the folder watcher (dropping the old one stops it).
     pub fn set_watcher(&self, watcher: Option<casebook_core::watch::FolderWatcher>) {
         let old = std::mem::replace(

@@ -367,13 +367,23 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let library = open(&cli)?;
-    match cli.command {
+    let code = execute(&library, cli.command)?;
+    // After a large import the index is still merging its segments; the next process would
+    // otherwise find them unmerged (and slower to search) and half-written merge files left.
+    library
+        .close()
+        .context("could not finish the search index's merges")?;
+    Ok(code)
+}
+
+fn execute(library: &Library, command: Command) -> Result<ExitCode> {
+    match command {
         Command::Import {
             paths,
             json,
             progress_lines,
         } => {
-            let report = import(&library, &paths, json, progress_lines)?;
+            let report = import(library, &paths, json, progress_lines)?;
             if json {
                 print_json(&report)?;
             } else {
@@ -424,7 +434,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print_detail(&cs);
             }
         }
-        Command::Search(args) => search(&library, &args)?,
+        Command::Search(args) => search(library, &args)?,
         Command::Companies { json } => {
             let all = library.companies()?;
             if json {
@@ -472,7 +482,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("\n{} {noun}", c.count);
             }
         }
-        Command::Trends(args) => trends(&library, &args)?,
+        Command::Trends(args) => trends(library, &args)?,
         Command::Check { repair, json } => {
             let report = library.check(repair)?;
             if json {
@@ -486,27 +496,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(6)
             });
         }
-        Command::StressWrites { seed, count } => stress::write_loop(&library, seed, count)?,
+        Command::StressWrites { seed, count } => stress::write_loop(library, seed, count)?,
         Command::Reindex => {
             let n = library.reindex()?;
             println!("reindexed {n} case studies");
         }
-        Command::Highlight(cmd) => organise::highlight(&library, cmd)?,
-        Command::Note(cmd) => organise::note(&library, cmd)?,
-        Command::Tag(cmd) => organise::tag(&library, cmd)?,
-        Command::Collection(cmd) => organise::collection(&library, cmd)?,
-        Command::SavedSearch(cmd) => organise::saved_search(&library, cmd)?,
-        Command::Star { key, json } => organise::flag(&library, &key, "starred", true, json)?,
-        Command::Unstar { key, json } => organise::flag(&library, &key, "starred", false, json)?,
-        Command::Read { key, json } => organise::flag(&library, &key, "read", true, json)?,
-        Command::Unread { key, json } => organise::flag(&library, &key, "read", false, json)?,
-        Command::Trash { keys, json } => organise::trash(&library, &keys, json)?,
-        Command::Restore { what, json } => organise::restore(&library, &what, json)?,
-        Command::EmptyTrash { json } => organise::empty_trash(&library, json)?,
-        Command::TrashList { json } => organise::trash_list(&library, json)?,
-        Command::Export(args) => organise::export(&library, args)?,
-        Command::Backup { dest, json } => organise::backup(&library, dest, json)?,
-        Command::Watch(cmd) => watch::watch(&library, cmd)?,
+        Command::Highlight(cmd) => organise::highlight(library, cmd)?,
+        Command::Note(cmd) => organise::note(library, cmd)?,
+        Command::Tag(cmd) => organise::tag(library, cmd)?,
+        Command::Collection(cmd) => organise::collection(library, cmd)?,
+        Command::SavedSearch(cmd) => organise::saved_search(library, cmd)?,
+        Command::Star { key, json } => organise::flag(library, &key, "starred", true, json)?,
+        Command::Unstar { key, json } => organise::flag(library, &key, "starred", false, json)?,
+        Command::Read { key, json } => organise::flag(library, &key, "read", true, json)?,
+        Command::Unread { key, json } => organise::flag(library, &key, "read", false, json)?,
+        Command::Trash { keys, json } => organise::trash(library, &keys, json)?,
+        Command::Restore { what, json } => organise::restore(library, &what, json)?,
+        Command::EmptyTrash { json } => organise::empty_trash(library, json)?,
+        Command::TrashList { json } => organise::trash_list(library, json)?,
+        Command::Export(args) => organise::export(library, args)?,
+        Command::Backup { dest, json } => organise::backup(library, dest, json)?,
+        Command::Watch(cmd) => watch::watch(library, cmd)?,
         Command::Stats { json } => {
             let stats = library.stats()?;
             if json {

@@ -204,6 +204,22 @@ impl Library {
         &self.root
     }
 
+    /// Waits for the search index's background merges, then closes the library. Dropping a
+    /// library instead stops the merges in flight: what is committed stays, but a large
+    /// import's segments stay unmerged (slower searches) until a later writer merges them.
+    pub fn close(self) -> Result<()> {
+        let Library { index, _lock, .. } = self;
+        let merged = index.wait_merges();
+        drop(_lock);
+        merged
+    }
+
+    /// Records the search index's files as validated as they are now; for an app about to
+    /// exit without waiting for merges (see [`SearchIndex::stamp_validated`]).
+    pub fn stamp_index(&self) {
+        self.index.stamp_validated();
+    }
+
     /// Set when opening found the index missing, stale or damaged and rebuilt it.
     pub fn index_notice(&self) -> Option<&str> {
         self.index_notice.as_deref()

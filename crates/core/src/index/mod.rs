@@ -326,11 +326,28 @@ impl SearchIndex {
         &self.dir
     }
 
-    /// Blocks until background segment merges are done (for benchmarks and tests; searches
-    /// are correct either way, merges only make them faster).
+    /// Blocks until background segment merges are done, then records the merged files as
+    /// validated: a merge rewrites `meta.json` after the last commit's stamp, and a stale
+    /// stamp makes the next open check every file's checksum. Searches are correct either
+    /// way; merges only make them faster.
     pub fn wait_merges(self) -> Result<()> {
-        let w = self.writer.into_inner().unwrap_or_else(|p| p.into_inner());
-        w.wait_merging_threads().map_err(idx_err)
+        let SearchIndex {
+            writer,
+            reader,
+            dir,
+            ..
+        } = self;
+        let writer = writer.into_inner().unwrap_or_else(|p| p.into_inner());
+        writer.wait_merging_threads().map_err(idx_err)?;
+        write_validated_stamp(&dir, reader.searcher().index());
+        Ok(())
+    }
+
+    /// Records the index's files as they are now as validated, so that merges finished since
+    /// the last commit do not cost the next open a full checksum check. For an app about to
+    /// exit; best effort: a merge ending meanwhile only leaves the stamp stale.
+    pub fn stamp_validated(&self) {
+        write_validated_stamp(&self.dir, self.reader.searcher().index());
     }
 
     /// Case studies whose text is like `id`'s, best first, with a score: a more-like-this
