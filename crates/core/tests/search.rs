@@ -1,8 +1,8 @@
 //! The search index end to end: small indexes in temp dirs from hand-made documents.
 
-use casebook_core::index::{IndexDoc, IndexState, SearchIndex, VERSION_FILE};
+use casebook_core::index::{IndexDoc, IndexState, SearchIndex, VALIDATED_FILE, VERSION_FILE};
 use casebook_core::{Filters, Page, SearchRequest, SearchResponse, Sort, TagMode};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn doc(
     id: i64,
@@ -546,6 +546,48 @@ fn sorts() {
     assert_eq!(ids(&idx.search(&r).unwrap())[0], 3);
 }
 
+/// Title order across segments whose title dictionaries span many blocks: each hit gets its
+/// own title's key (a mix-up would put titles out of order), pages join up.
+#[test]
+fn title_sort_across_segments_and_dictionary_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (idx, _) = SearchIndex::open(dir.path()).unwrap();
+    let mut titles = Vec::new();
+    for commit in 0..3i64 {
+        let docs: Vec<IndexDoc> = (0..400i64)
+            .map(|n| {
+                let id = commit * 1000 + n + 1;
+                // Scattered, so that each segment's top hits lie far apart in its dictionary.
+                let title = format!(
+                    "Case {:05} of a long title that fills blocks",
+                    (id * 7919) % 100_003
+                );
+                titles.push(title.clone());
+                doc(
+                    id,
+                    &title,
+                    "Acme",
+                    "tech",
+                    2024,
+                    &["rag"],
+                    "Retrieval at scale.",
+                )
+            })
+            .collect();
+        idx.upsert(docs).unwrap();
+        idx.commit(commit as u64 + 1).unwrap();
+    }
+    titles.sort();
+    let mut got = Vec::new();
+    for offset in (0..titles.len() as u32).step_by(50) {
+        let mut r = req("retrieval");
+        r.sort = Sort::Title;
+        r.page = Page { offset, limit: 50 };
+        got.extend(idx.search(&r).unwrap().hits.into_iter().map(|h| h.title));
+    }
+    assert_eq!(got, titles);
+}
+
 #[test]
 fn paging() {
     let (_d, idx) = build(corpus());
@@ -677,6 +719,74 @@ fn filled_dir() -> tempfile::TempDir {
     idx.commit(7).unwrap();
     idx.wait_merges().unwrap();
     dir
+}
+
+/// Eight one-document commits: tantivy's merge policy merges once eight segments are alike,
+/// so the eighth commit starts a merge that ends after that commit's validated stamp.
+fn index_merging_after_its_last_commit(dir: &std::path::Path) -> SearchIndex {
+    let (idx, _) = SearchIndex::open(dir).unwrap();
+    for (n, mut d) in corpus().into_iter().cycle().take(8).enumerate() {
+        d.id += 100 * n as i64;
+        idx.upsert(vec![d]).unwrap();
+        idx.commit(n as u64 + 1).unwrap();
+    }
+    idx
+}
+
+/// The segments `meta.json` lists, and those the validated stamp lists.
+fn committed_and_stamped_segments(dir: &std::path::Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+    let committed = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect();
+    let stamp = std::fs::read_to_string(dir.join(VALIDATED_FILE)).unwrap();
+    let stamped = stamp
+        .lines()
+        .filter_map(|line| line.split(['.', ' ']).next())
+        .filter(|name| *name != "meta")
+        .map(str::to_string)
+        .collect();
+    (committed, stamped)
+}
+
+/// Segments merged after the last commit are stamped as validated when the merges are
+/// waited for (`Library::close`); else the next open would check every file's checksum.
+#[test]
+fn waiting_for_merges_stamps_the_merged_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    index_merging_after_its_last_commit(dir.path())
+        .wait_merges()
+        .unwrap();
+    let (committed, stamped) = committed_and_stamped_segments(dir.path());
+    assert_eq!(committed.len(), 1, "the eight segments were not merged");
+    assert_eq!(stamped, committed);
+}
+
+/// An app exits without waiting for merges; the stamp it leaves covers those that finished.
+#[test]
+fn stamping_at_exit_covers_the_merges_that_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = index_merging_after_its_last_commit(dir.path());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while committed_and_stamped_segments(dir.path()).0.len() > 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the merge never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (committed, stamped) = committed_and_stamped_segments(dir.path());
+    assert_ne!(
+        stamped, committed,
+        "the last commit's stamp already had the merge"
+    );
+    idx.stamp_validated();
+    let (committed, stamped) = committed_and_stamped_segments(dir.path());
+    assert_eq!(stamped, committed);
 }
 
 #[test]

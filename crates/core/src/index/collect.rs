@@ -596,26 +596,21 @@ impl SegmentCollector for SegCollector {
         let tag_totals = self
             .facets
             .then(|| self.tag_counts.totals(&self.filter.cols));
-        let mut top: Vec<Ranked> = Vec::with_capacity(self.heap.len());
-        let mut buf = String::new();
-        for (p, s, doc, score) in self.heap.into_vec() {
-            let mut r = Ranked {
+        let mut top: Vec<Ranked> = self
+            .heap
+            .into_vec()
+            .into_iter()
+            .map(|(p, s, doc, score)| Ranked {
                 primary: p,
                 title: String::new(),
                 secondary: s,
                 doc: DocAddress::new(self.seg, doc),
                 score: f32::from_bits(score),
                 id: s,
-            };
-            if self.sort == Sort::Title {
-                if let Some(col) = &self.title {
-                    if p != u64::MAX && col.ord_to_str(p, &mut buf).unwrap_or(false) {
-                        r.title = std::mem::take(&mut buf);
-                        r.primary = 0;
-                    }
-                }
-            }
-            top.push(r);
+            })
+            .collect();
+        if let (Sort::Title, Some(col)) = (self.sort, &self.title) {
+            fill_titles(col, &mut top);
         }
         let mut facets = FacetFruit::default();
         if self.facets {
@@ -635,6 +630,26 @@ impl SegmentCollector for SegCollector {
             facets,
         }
     }
+}
+
+/// Replaces each hit's title ordinal (`primary`) with its title key, which ranks hits across
+/// segments. The ordinals are looked up in order, in one pass over the dictionary: each of its
+/// compressed blocks is read once, where a lookup per hit would read (and decompress) a
+/// block every time.
+fn fill_titles(col: &StrColumn, top: &mut [Ranked]) {
+    let mut order: Vec<usize> = (0..top.len())
+        .filter(|&i| top[i].primary != u64::MAX)
+        .collect();
+    order.sort_unstable_by_key(|&i| top[i].primary);
+    let ords: Vec<u64> = order.iter().map(|&i| top[i].primary).collect();
+    let mut found = order.into_iter();
+    // A failed or partial lookup leaves the rest ranked by ordinal after the found titles.
+    let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+        if let (Some(i), Ok(title)) = (found.next(), std::str::from_utf8(bytes)) {
+            top[i].title = title.to_string();
+            top[i].primary = 0;
+        }
+    });
 }
 
 /// A segment's counts by ordinal → counts by library-wide number (`numbers[ordinal]`).
