@@ -321,6 +321,7 @@ impl Library {
     }
 
     fn rebuild_index(&self, conn: &Connection) -> Result<u64> {
+        let _bulk = self.index.bulk_write();
         self.index.clear()?;
         let ids = store::all_ids(conn)?;
         for chunk in ids.chunks(1000) {
@@ -754,7 +755,9 @@ impl Library {
                     }
                 }
             };
+            let bulk = self.index.bulk_write();
             let result = self.import_batches(files, total, progress, cancel, failed, &committed);
+            drop(bulk);
             if background {
                 let writer = lock(&self.writer);
                 if let Err(e) = store::set_auto_checkpoint(&writer, true) {

@@ -789,6 +789,49 @@ fn stamping_at_exit_covers_the_merges_that_finished() {
     assert_eq!(stamped, committed);
 }
 
+/// Commits one document at a time (one segment each), ids `ids`, generation = id.
+fn commit_one_by_one(idx: &SearchIndex, ids: std::ops::Range<i64>) {
+    for (mut d, id) in corpus().into_iter().cycle().zip(ids) {
+        d.id = id;
+        idx.upsert(vec![d]).unwrap();
+        idx.commit(id as u64).unwrap();
+    }
+}
+
+/// A bulk write (an import, a rebuild) holds tantivy's merges back, then merges what it
+/// wrote into one segment (here, far fewer than 20,000 documents), leaves older segments
+/// alone, and gives the merge policy back.
+#[test]
+fn a_bulk_write_merges_its_segments_at_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let segments = |dir: &tempfile::TempDir| committed_and_stamped_segments(dir.path()).0;
+    let (idx, _) = SearchIndex::open(dir.path()).unwrap();
+    commit_one_by_one(&idx, 1..2);
+    let older = segments(&dir);
+    {
+        let _bulk = idx.bulk_write();
+        commit_one_by_one(&idx, 2..14);
+        // Twelve new segments: the merge policy would have merged eight of them.
+        assert_eq!(segments(&dir).len(), 13);
+    }
+    // The merge runs in the background.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while segments(&dir).len() > 2 {
+        assert!(std::time::Instant::now() < deadline, "{:?}", segments(&dir));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let after = segments(&dir);
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(older.is_subset(&after), "the older segment was merged too");
+    assert_eq!(search(&idx, "").total, 13);
+    // The policy is back: eight more segments alike get merged (without it: 2 + 8).
+    commit_one_by_one(&idx, 14..22);
+    idx.wait_merges().unwrap();
+    assert!(segments(&dir).len() < 10, "{:?}", segments(&dir));
+    let (idx, _) = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(search(&idx, "").total, 21);
+}
+
 #[test]
 fn schema_version_mismatch_recreates() {
     let dir = filled_dir();
