@@ -8,7 +8,7 @@ pub mod ui_state;
 pub mod watching;
 
 use state::AppState;
-use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, PredefinedMenuItem, SubmenuBuilder};
+use tauri::menu::{Menu, MenuBuilder, MenuItemBuilder, SubmenuBuilder};
 use tauri::{
     AppHandle, DragDropEvent, Emitter, Manager, RunEvent, Runtime, WebviewEvent, WindowEvent,
 };
@@ -66,22 +66,18 @@ pub fn run() {
             Ok(())
         })
         .menu(build_menu)
-        .on_menu_event(|app, event| {
-            let id = event.id().as_ref();
-            if matches!(
-                id,
-                "import_files"
-                    | "import_folder"
-                    | "export"
-                    | "backup"
-                    | "backups"
-                    | "watched_folders"
-                    | "check_library"
-                    | "find"
-                    | "palette"
-            ) {
+        .on_menu_event(|app, event| match menu_action(event.id().as_ref()) {
+            MenuAction::ToUi(id) => {
                 let _ = app.emit(MENU_EVENT, id);
             }
+            // The app has one window: closing it quits.
+            MenuAction::CloseWindow => {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.close();
+                }
+            }
+            MenuAction::Quit => app.exit(0),
+            MenuAction::None => {}
         })
         // Paths the OS dropped on the window may be imported (see `AppState::grant`). Tauri
         // reports a drop as a window or a webview event depending on the platform: take both.
@@ -227,6 +223,25 @@ fn is_app_url(url: &tauri::Url) -> bool {
     }
 }
 
+/// What a menu item does: most are handled by the UI; closing and quitting here.
+#[derive(Debug, PartialEq)]
+enum MenuAction<'a> {
+    ToUi(&'a str),
+    CloseWindow,
+    Quit,
+    None,
+}
+
+fn menu_action(id: &str) -> MenuAction<'_> {
+    match id {
+        "import_files" | "import_folder" | "export" | "backup" | "backups" | "watched_folders"
+        | "check_library" | "find" | "palette" => MenuAction::ToUi(id),
+        "close_window" => MenuAction::CloseWindow,
+        "quit" => MenuAction::Quit,
+        _ => MenuAction::None,
+    }
+}
+
 fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let import_files = MenuItemBuilder::with_id("import_files", "Import Files…")
         .accelerator("CmdOrCtrl+O")
@@ -234,7 +249,7 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let import_folder = MenuItemBuilder::with_id("import_folder", "Import Folder…")
         .accelerator("CmdOrCtrl+Shift+O")
         .build(app)?;
-    let file = SubmenuBuilder::new(app, "File")
+    let mut file = SubmenuBuilder::new(app, "File")
         .item(&import_files)
         .item(&import_folder)
         .item(&MenuItemBuilder::with_id("watched_folders", "Watched Folders…").build(app)?)
@@ -244,13 +259,27 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&MenuItemBuilder::with_id("backups", "Backups…").build(app)?)
         .item(&MenuItemBuilder::with_id("check_library", "Check Library…").build(app)?)
         .separator()
-        .item(&PredefinedMenuItem::close_window(app, None)?)
-        .item(&PredefinedMenuItem::quit(app, None)?)
-        .build()?;
-    let edit = SubmenuBuilder::new(app, "Edit")
-        .undo()
-        .redo()
-        .separator()
+        // Not tauri's predefined Close Window and Quit: GTK has neither (they show greyed out).
+        .item(
+            &MenuItemBuilder::with_id("close_window", "Close Window")
+                .accelerator("CmdOrCtrl+W")
+                .build(app)?,
+        );
+    // On macOS, Quit is in the app menu.
+    if !cfg!(target_os = "macos") {
+        file = file.item(
+            &MenuItemBuilder::with_id("quit", "Quit")
+                .accelerator("CmdOrCtrl+Q")
+                .build(app)?,
+        );
+    }
+    let file = file.build()?;
+    let mut edit = SubmenuBuilder::new(app, "Edit");
+    // Undo and Redo exist on macOS only (elsewhere the webview's text fields handle the keys).
+    if cfg!(target_os = "macos") {
+        edit = edit.undo().redo().separator();
+    }
+    let edit = edit
         .cut()
         .copy()
         .paste()
@@ -282,6 +311,18 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closing_and_quitting_are_handled_here_the_rest_by_the_ui() {
+        assert_eq!(menu_action("quit"), MenuAction::Quit);
+        assert_eq!(menu_action("close_window"), MenuAction::CloseWindow);
+        assert_eq!(
+            menu_action("import_files"),
+            MenuAction::ToUi("import_files")
+        );
+        assert_eq!(menu_action("palette"), MenuAction::ToUi("palette"));
+        assert_eq!(menu_action("something else"), MenuAction::None);
+    }
 
     #[test]
     fn only_app_urls_are_navigable() {
