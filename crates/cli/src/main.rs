@@ -388,10 +388,6 @@ fn execute(library: &Library, command: Command) -> Result<ExitCode> {
                 print_json(&report)?;
             } else {
                 print_report(&report);
-                // Said because it takes seconds at this size (`run` waits for it).
-                if report.added + report.updated >= 10_000 && std::io::stderr().is_terminal() {
-                    eprintln!("merging the search index's new segments…");
-                }
             }
             return Ok(if report.failed.is_empty() {
                 ExitCode::SUCCESS

@@ -131,8 +131,8 @@ pub struct SearchIndex {
     added: AtomicU64,
 }
 
-/// See [`SearchIndex::bulk_write`]. Dropping it (after the bulk write's last commit) starts
-/// the merges and gives tantivy its merge policy back.
+/// See [`SearchIndex::bulk_write`]. Dropping it (after the bulk write's last commit) merges
+/// and gives tantivy its merge policy back.
 pub struct BulkWrite<'a> {
     index: &'a SearchIndex,
     before: HashSet<SegmentId>,
@@ -237,7 +237,8 @@ impl SearchIndex {
     }
 
     /// Holds tantivy's merges back until the returned guard drops, then merges the segments
-    /// written meanwhile into about one segment per search thread. For imports and rebuilds:
+    /// written meanwhile into about one segment per search thread (the drop waits for it:
+    /// 6 s for 100,000 case studies on two cores). For imports and rebuilds:
     /// tantivy's own policy merges their small segments while they run, taking the cores
     /// from them, and leaves an uneven mix of sizes behind (7 to 13 segments after 100,000
     /// case studies), which costs every search a little per segment.
@@ -255,8 +256,8 @@ impl SearchIndex {
         }
     }
 
-    /// Starts merging the committed segments not in `before` into balanced groups (in the
-    /// background: [`SearchIndex::wait_merges`] waits for them).
+    /// Merges the committed segments not in `before` into balanced groups, then reloads the
+    /// reader and stamps the merged files as validated.
     fn merge_written_segments(&self, before: &HashSet<SegmentId>, added: u64) {
         // A segment larger than what was added is a merge of older ones that ended meanwhile.
         let mut written: Vec<(SegmentId, u64)> = self
@@ -278,11 +279,31 @@ impl SearchIndex {
                 bin.1.push(id);
             }
         }
-        let mut writer = self.writer();
-        for (_, ids) in bins.into_iter().filter(|(_, ids)| ids.len() > 1) {
-            // Runs on tantivy's merge threads; a failure leaves the segments as they are.
-            drop(writer.merge(&ids));
+        let merges: Vec<_> = {
+            let mut writer = self.writer();
+            bins.into_iter()
+                .filter(|(_, ids)| ids.len() > 1)
+                .map(|(_, ids)| writer.merge(&ids))
+                .collect()
+        };
+        if merges.is_empty() {
+            return;
         }
+        // Waited for (on tantivy's merge threads, in parallel; the writer stays free): merges
+        // left running would go on writing into the folder after the library is dropped
+        // and its lock released.
+        for merge in merges {
+            if let Err(e) = merge.wait() {
+                tracing::warn!("merging the segments of a bulk write failed: {e}");
+            }
+        }
+        if let Err(e) = self.reader.reload() {
+            tracing::warn!("could not reload the index reader after merging: {e}");
+            return;
+        }
+        let searcher = self.reader.searcher();
+        self.columns.retain_live(&searcher);
+        write_validated_stamp(&self.dir, searcher.index());
     }
 
     /// Removes documents by id. Not visible until `commit`.
