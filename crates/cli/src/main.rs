@@ -368,8 +368,8 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let library = open(&cli)?;
     let code = execute(&library, cli.command)?;
-    // After a large import the index is still merging its segments; the next process would
-    // otherwise find them unmerged (and slower to search) and half-written merge files left.
+    // The index may still be merging segments after the last writes; exiting at once would
+    // drop those merges and leave their half-written files for the next writer.
     library
         .close()
         .context("could not finish the search index's merges")?;

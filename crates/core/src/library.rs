@@ -204,9 +204,10 @@ impl Library {
         &self.root
     }
 
-    /// Waits for the search index's background merges, then closes the library. Dropping a
-    /// library instead stops the merges in flight: what is committed stays, but a large
-    /// import's segments stay unmerged (slower searches) until a later writer merges them.
+    /// Waits for the search index's background merges (those tantivy's merge policy starts
+    /// after small writes; an import merges its own before it returns), then closes the
+    /// library. Dropping a library instead stops them: what is committed stays, and a later
+    /// writer merges again.
     pub fn close(self) -> Result<()> {
         let Library { index, _lock, .. } = self;
         let merged = index.wait_merges();
