@@ -297,13 +297,9 @@ impl SearchIndex {
                 tracing::warn!("merging the segments of a bulk write failed: {e}");
             }
         }
-        if let Err(e) = self.reader.reload() {
+        if let Err(e) = self.reload() {
             tracing::warn!("could not reload the index reader after merging: {e}");
-            return;
         }
-        let searcher = self.reader.searcher();
-        self.columns.retain_live(&searcher);
-        write_validated_stamp(&self.dir, searcher.index());
     }
 
     /// Removes documents by id. Not visible until `commit`.
@@ -358,11 +354,18 @@ impl SearchIndex {
             pc.set_payload(&generation.to_string());
             pc.commit().map_err(idx_err)?;
         }
+        self.reload()?;
+        self.generation.store(generation, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// After the index's files changed (a commit, a merge): reloads the reader, drops the
+    /// columns of segments gone, and stamps the files as validated.
+    fn reload(&self) -> Result<()> {
         self.reader.reload().map_err(idx_err)?;
         let searcher = self.reader.searcher();
         self.columns.retain_live(&searcher);
         write_validated_stamp(&self.dir, searcher.index());
-        self.generation.store(generation, Ordering::SeqCst);
         Ok(())
     }
 
