@@ -269,18 +269,20 @@ impl Library {
     /// Regroups the companies when an import changed a company's spelling or aliases (see
     /// [`store::regroup_companies`]); also at open, when a process stopped between an
     /// import's commit and its regrouping.
-    /// True when it regrouped.
-    fn regroup_companies_if_dirty(&self) -> Result<bool> {
+    /// Returns the case studies whose company key or display name changed.
+    fn regroup_companies_if_dirty(&self) -> Result<Vec<CaseStudyId>> {
         let mut conn = lock(&self.writer);
         if !store::companies_dirty(&conn)? {
-            return Ok(false);
+            return Ok(Vec::new());
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if store::regroup_companies(&tx)? > 0 {
+        let changed = store::regroup_companies(&tx)?;
+        tracing::info!(changed = changed.len(), "companies regrouped");
+        if !changed.is_empty() {
             store::bump_generation(&tx)?;
         }
         tx.commit()?;
-        Ok(true)
+        Ok(changed)
     }
 
     /// Brings the index in step with SQLite: replays ids queued but not yet indexed, or
@@ -756,9 +758,12 @@ impl Library {
                     }
                 }
             };
+            let started = Instant::now();
             let bulk = self.index.bulk_write();
             let result = self.import_batches(files, total, progress, cancel, failed, &committed);
+            let written = started.elapsed();
             drop(bulk);
+            tracing::info!(?written, merged = ?started.elapsed() - written, "import committed");
             if background {
                 let writer = lock(&self.writer);
                 if let Err(e) = store::set_auto_checkpoint(&writer, true) {
@@ -860,9 +865,10 @@ impl Library {
             });
         }
         self.in_transaction(|conn| pending.flush(conn))?;
-        if self.regroup_companies_if_dirty()? {
-            // Regrouping may have renamed the companies of what is still to be indexed.
-            fresh.clear();
+        // Regrouping may have renamed the companies of what is still to be indexed: those
+        // are read back (the others' documents are still right).
+        for id in self.regroup_companies_if_dirty()? {
+            fresh.remove(&id);
         }
         self.flush_index_queue_with(&lock(&self.writer), &mut fresh)?;
         report.changed_ids.sort_unstable();

@@ -145,7 +145,7 @@ pub fn refresh_companies(conn: &Connection) -> Result<u64> {
             .unwrap_or_default();
         write_company(conn, id, written.as_deref(), written.as_deref(), &aliases)?;
     }
-    let changed = regroup_companies(conn)?;
+    let changed = regroup_companies(conn)?.len() as u64;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('company_rules', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -156,8 +156,8 @@ pub fn refresh_companies(conn: &Connection) -> Result<u64> {
 
 /// Groups every case study's company (trashed ones too: restoring one must not move
 /// another), writes the key and display name of those that changed and queues them for
-/// indexing, and rewrites the name lookup. Returns the number changed.
-pub fn regroup_companies(conn: &Connection) -> Result<u64> {
+/// indexing, and rewrites the name lookup. Returns the ids of those that changed.
+pub fn regroup_companies(conn: &Connection) -> Result<Vec<CaseStudyId>> {
     let written: Vec<(CaseStudyId, String)> = {
         let mut stmt = conn.prepare(
             "SELECT id, company FROM case_studies
@@ -178,7 +178,7 @@ pub fn regroup_companies(conn: &Connection) -> Result<u64> {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    let mut changed = 0u64;
+    let mut changed = Vec::new();
     let mut upsert = conn.prepare_cached(
         "INSERT INTO case_study_companies (case_study_id, company_key, company_name)
          VALUES (?1, ?2, ?3)
@@ -192,7 +192,7 @@ pub fn regroup_companies(conn: &Connection) -> Result<u64> {
         if !same {
             upsert.execute(params![id, g.key, g.name])?;
             super::queue_for_index(conn, *id)?;
-            changed += 1;
+            changed.push(*id);
         }
     }
     let mut remove =
@@ -200,7 +200,7 @@ pub fn regroup_companies(conn: &Connection) -> Result<u64> {
     for id in before.keys().filter(|id| !grouped.contains_key(id)) {
         remove.execute([id])?;
         super::queue_for_index(conn, *id)?;
-        changed += 1;
+        changed.push(*id);
     }
     conn.execute("DELETE FROM company_names", [])?;
     let mut name = conn.prepare_cached(
