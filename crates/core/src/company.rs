@@ -203,6 +203,12 @@ pub fn built_in_display(key: &str) -> Option<&'static str> {
     built_in(key).map(|(_, d)| d)
 }
 
+/// Capital letters in a spelling: of spellings equal but for case, a group shows the one
+/// with the most (`DoorDash` over `Doordash`, see [`group`]).
+pub fn capitals(spelling: &str) -> usize {
+    spelling.chars().filter(|c| c.is_uppercase()).count()
+}
+
 /// Words that may be left out of (or counted in) an acronym.
 const SMALL_WORDS: &[&str] = &["of", "and", "the", "for", "de", "&", "du", "la"];
 
@@ -454,7 +460,6 @@ pub fn group(companies: &[(i64, String)], evidence: &[(i64, String)]) -> HashMap
                             .then_with(|| b.0.cmp(a.0))
                     })
                     .expect("a group has a spelling");
-                let capitals = |s: &str| s.chars().filter(|c| c.is_uppercase()).count();
                 forms
                     .iter()
                     .max_by(|a, b| {

@@ -47,14 +47,30 @@ pub fn write_company(
     };
     let mut placed = None;
     if !key.is_empty() {
-        let name: String = conn
+        let written = written.trim();
+        let current: Option<String> = conn
             .prepare_cached(
-                "SELECT company_name FROM case_study_companies WHERE company_key = ?1 LIMIT 1",
+                "SELECT company_name FROM case_study_companies WHERE company_key = ?1
+                 ORDER BY case_study_id DESC LIMIT 1",
             )?
             .query_row([&key], |r| r.get(0))
-            .optional()?
-            .or_else(|| company::built_in_display(&key).map(str::to_string))
-            .unwrap_or_else(|| written.trim().to_string());
+            .optional()?;
+        let built_in = company::built_in_display(&key);
+        let name = match current {
+            // The same name with more capitals is what the regrouping after the import
+            // shows (see `company::group`): placing this and later case studies under it
+            // now spares re-indexing them then (most of what an import's regrouping
+            // changed was such names: `Doordash` → `DoorDash`).
+            Some(current)
+                if built_in.is_none()
+                    && current.to_lowercase() == written.to_lowercase()
+                    && company::capitals(written) > company::capitals(&current) =>
+            {
+                written.to_string()
+            }
+            Some(current) => current,
+            None => built_in.unwrap_or(written).to_string(),
+        };
         conn.prepare_cached(
             "INSERT INTO case_study_companies (case_study_id, company_key, company_name)
              VALUES (?1, ?2, ?3)
@@ -268,8 +284,49 @@ pub fn company_case_studies(conn: &Connection, key: &str) -> Result<Vec<CaseStud
 
 #[cfg(test)]
 mod tests {
-    use super::COMPANY_ROWS;
+    use super::{regroup_companies, write_company, COMPANY_ROWS};
     use crate::store::open_in_memory;
+
+    /// Places case studies one by one as an import does; returns each one's display name.
+    fn place(conn: &rusqlite::Connection, spellings: &[&str]) -> Vec<String> {
+        spellings
+            .iter()
+            .map(|&spelling| {
+                conn.execute(
+                    "INSERT INTO case_studies (slug, title, company, body_markdown, body_text,
+                       created_at, updated_at)
+                     VALUES ('s' || (SELECT count(*) FROM case_studies), 't', ?1, 'b', '', 0, 0)",
+                    [spelling],
+                )
+                .unwrap();
+                let id = conn.last_insert_rowid();
+                let placed = write_company(conn, id, None, Some(spelling), &[]).unwrap();
+                placed.unwrap().1
+            })
+            .collect()
+    }
+
+    /// A group's name while an import places case studies: the first spelling, then the
+    /// same name with more capitals once one turns up (what the regrouping after the import
+    /// settles on), so that the regrouping re-indexes only those placed before it.
+    #[test]
+    fn later_case_studies_are_placed_under_the_name_with_more_capitals() {
+        let conn = open_in_memory().unwrap();
+        let names = place(&conn, &["Doordash", "DoorDash", "Doordash", "doordash"]);
+        assert_eq!(names, ["Doordash", "DoorDash", "DoorDash", "DoorDash"]);
+        // A built-in company keeps its own name; another spelling (not just its case) does
+        // not take over a group before the regrouping counts the spellings.
+        let names = place(
+            &conn,
+            &["Amazon", "AMAZON", "Factory.ai", "FACTORY", "Factory.ai"],
+        );
+        assert_eq!(
+            names,
+            ["Amazon", "Amazon", "Factory.ai", "Factory.ai", "Factory.ai"]
+        );
+        let changed = regroup_companies(&conn).unwrap();
+        assert_eq!(changed, [1], "only the first Doordash is renamed");
+    }
 
     /// The companies list must not read case-study rows (their first pages hold the bodies):
     /// the plan finds the live ones, their company and year in `case_studies_live`.
