@@ -47,7 +47,7 @@ pub fn write_company(
     };
     let mut placed = None;
     if !key.is_empty() {
-        let written = written.trim();
+        let lowered = written.to_lowercase();
         let current: Option<String> = conn
             .prepare_cached(
                 "SELECT company_name FROM case_study_companies WHERE company_key = ?1
@@ -63,7 +63,7 @@ pub fn write_company(
             // changed was such names: `Doordash` → `DoorDash`).
             Some(current)
                 if built_in.is_none()
-                    && current.to_lowercase() == written.to_lowercase()
+                    && current.to_lowercase() == lowered
                     && company::capitals(written) > company::capitals(&current) =>
             {
                 written.to_string()
@@ -81,7 +81,7 @@ pub fn write_company(
         let mut names = conn.prepare_cached(
             "INSERT OR IGNORE INTO company_names (name, company_key) VALUES (?1, ?2)",
         )?;
-        names.execute(params![written.trim().to_lowercase(), key])?;
+        names.execute(params![lowered, key])?;
         names.execute(params![key, key])?;
         placed = Some((key, name));
     }
