@@ -298,7 +298,7 @@ async function main() {
     // text are in the DOM (`data-shown-query` of the result list changes).
     await wd.exec(() => {
       const w = window;
-      w.__bench = { keyAt: 0, shown: {} };
+      w.__bench = { keyAt: 0, shown: {}, parts: {} };
       document.addEventListener(
         "keydown",
         () => (w.__bench.keyAt = performance.now()),
@@ -309,8 +309,27 @@ async function main() {
           const q = c.target.dataset?.shownQuery;
           if (q === undefined) continue;
           const keyAt = w.__bench.keyAt;
+          const domAt = performance.now();
           requestAnimationFrame(() => {
-            w.__bench.shown[q] ??= performance.now() - keyAt;
+            if (w.__bench.shown[q] !== undefined) return;
+            const now = performance.now();
+            w.__bench.shown[q] = now - keyAt;
+            // The store's marks of the search shown: waiting for the core, the call, the
+            // rendering up to this frame.
+            const last = (n) => performance.getEntriesByName(n).at(-1);
+            const sent = last("casebook:search-sent");
+            const answered = last("casebook:search-answered");
+            if (sent && answered && answered.detail?.query === q)
+              w.__bench.parts[q] = {
+                wait: sent.startTime - keyAt,
+                call: answered.startTime - sent.startTime,
+                core: answered.detail.took_ms,
+                render: now - answered.startTime,
+                // of the rendering: the page's own work up to the DOM change, then the
+                // wait for and the work of the next frame (style, layout, paint)
+                dom: domAt - answered.startTime,
+                frame: now - domAt,
+              };
           });
         }
       }).observe(document.body, {
@@ -321,6 +340,14 @@ async function main() {
       return true;
     });
     const latencies = [];
+    const parts = {
+      wait: [],
+      call: [],
+      core: [],
+      render: [],
+      dom: [],
+      frame: [],
+    };
     let wi = 0;
     while (latencies.length < keystrokes && wi < words.length * 4) {
       const word = words[wi++ % words.length];
@@ -328,6 +355,7 @@ async function main() {
       await wd.exec((sel) => {
         const el = document.querySelector(sel);
         window.__bench.shown = {};
+        window.__bench.parts = {};
         el.focus();
         el.value = "";
         el.dispatchEvent(new Event("input", { bubbles: true }));
@@ -351,13 +379,28 @@ async function main() {
           `results for "${typed}"`,
           30000,
         );
-        if (typed.trim() === typed) latencies.push(ms);
+        if (typed.trim() === typed) {
+          latencies.push(ms);
+          const p = await wd.exec(
+            (want) => window.__bench.parts[want] ?? null,
+            typed,
+          );
+          if (p) for (const k of Object.keys(parts)) parts[k].push(p[k]);
+        }
         if (latencies.length >= keystrokes) break;
       }
     }
     const keys = summary(latencies);
     console.log(
       `keystroke to results: p50 ${keys.p50?.toFixed(1)} ms, p95 ${keys.p95?.toFixed(1)}, p99 ${keys.p99?.toFixed(1)}, max ${keys.max?.toFixed(1)} (${keys.n} keys)`,
+    );
+    const split = Object.fromEntries(
+      Object.entries(parts).map(([k, v]) => [k, summary(v)]),
+    );
+    console.log(
+      `  of it (p50 / p95 ms, ${split.call.n} keys): ${Object.entries(split)
+        .map(([k, v]) => `${k} ${v.p50?.toFixed(1)} / ${v.p95?.toFixed(1)}`)
+        .join(", ")}`,
     );
 
     // Scrolling the whole list: all results again, then 3 rows a frame for ~3 s.
@@ -422,6 +465,8 @@ async function main() {
       page_time_at_first_results_ms: inPage,
       startup,
       keystroke_to_results_ms: keys,
+      // waiting for the core, the search call (core: the search itself), the rendering
+      keystroke_parts_ms: split,
       keystroke_samples_ms: latencies,
       scrolling: {
         frames: scroll.frames.length,

@@ -143,7 +143,9 @@ test("100,000 results scroll with rows fetched by page, even when scrolled the m
   await expect(app.getByText("Case study number 99999", { exact: true })).toBeVisible({ timeout: 15_000 });
   expect(await rows(app).count()).toBeLessThan(60);
   const pages = (await calls(app, "search")) as { request: { page: { offset: number; limit: number } } }[];
-  expect(Math.max(...pages.map((p) => p.request.page.limit))).toBeLessThanOrEqual(50);
+  // Every keystroke fetches the first page, and each of its hits costs the core a stored
+  // document and a snippet: a screenful (this window shows ~15 rows), not more.
+  expect(Math.max(...pages.map((p) => p.request.page.limit))).toBeLessThanOrEqual(30);
   expect(pages.some((p) => p.request.page.offset >= 99_950)).toBe(true);
 });
 
