@@ -335,8 +335,9 @@ fn check_reports_a_damaged_database() {
         let c = Connection::open(dir.path().join("casebook.sqlite3")).unwrap();
         c.execute_batch(
             "PRAGMA writable_schema = ON;
-             UPDATE sqlite_schema SET sql = replace(sql, 'ON tags(tag)', 'ON tags(origin)')
-               WHERE name = 'tags_by_tag';",
+             UPDATE sqlite_schema
+               SET sql = replace(sql, 'ON sources(case_study_id)', 'ON sources(format)')
+               WHERE name = 'sources_by_case_study';",
         )
         .unwrap();
     }

@@ -260,10 +260,11 @@ pub fn remove_user_tag(conn: &Connection, id: CaseStudyId, tag: &str) -> Result<
     Ok(n > 0)
 }
 
+const USER_TAG_IDS: &str =
+    "SELECT case_study_id FROM tags WHERE tag = ?1 AND origin = 'user' ORDER BY case_study_id";
+
 pub fn ids_with_user_tag(conn: &Connection, tag: &str) -> Result<Vec<CaseStudyId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT case_study_id FROM tags WHERE tag = ?1 AND origin = 'user' ORDER BY case_study_id",
-    )?;
+    let mut stmt = conn.prepare_cached(USER_TAG_IDS)?;
     let rows = stmt.query_map([tag], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -583,4 +584,29 @@ pub fn empty_trash(conn: &Connection) -> Result<Vec<CaseStudyId>> {
     super::remove_fingerprints(conn, &ids)?;
     conn.execute("DELETE FROM case_studies WHERE deleted_at IS NOT NULL", [])?;
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::USER_TAG_IDS;
+    use crate::store::open_in_memory;
+
+    /// Renaming or merging a user tag finds its case studies through `tags_of_user`, not by
+    /// reading every tag of the library (there is no index of all tags by name).
+    #[test]
+    fn a_user_tag_is_found_through_the_index_of_user_tags() {
+        let conn = open_in_memory().unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {USER_TAG_IDS}"))
+            .unwrap()
+            .query_map(["x"], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            plan,
+            ["SEARCH tags USING COVERING INDEX tags_of_user (tag=?)"],
+            "{plan:?}"
+        );
+    }
 }
