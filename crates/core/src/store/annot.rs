@@ -589,20 +589,14 @@ pub fn empty_trash(conn: &Connection) -> Result<Vec<CaseStudyId>> {
 #[cfg(test)]
 mod tests {
     use super::USER_TAG_IDS;
-    use crate::store::open_in_memory;
+    use crate::store::{open_in_memory, query_plan};
 
     /// Renaming or merging a user tag finds its case studies through `tags_of_user`, not by
     /// reading every tag of the library (there is no index of all tags by name).
     #[test]
     fn a_user_tag_is_found_through_the_index_of_user_tags() {
         let conn = open_in_memory().unwrap();
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {USER_TAG_IDS}"))
-            .unwrap()
-            .query_map(["x"], |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let plan = query_plan(&conn, USER_TAG_IDS, ["x"]);
         assert_eq!(
             plan,
             ["SEARCH tags USING COVERING INDEX tags_of_user (tag=?)"],

@@ -333,13 +333,7 @@ mod tests {
     #[test]
     fn the_companies_list_reads_the_index_not_the_rows() {
         let conn = open_in_memory().unwrap();
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {COMPANY_ROWS}"))
-            .unwrap()
-            .query_map([], |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let plan = crate::store::query_plan(&conn, COMPANY_ROWS, []);
         let of_case_studies: Vec<&String> = plan.iter().filter(|s| s.contains(" c ")).collect();
         assert_eq!(
             of_case_studies,

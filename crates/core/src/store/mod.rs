@@ -30,6 +30,22 @@ use crate::index::IndexDoc;
 use crate::model::*;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+/// The steps of SQLite's plan for `sql` with `params` (`EXPLAIN QUERY PLAN`'s detail
+/// column), for tests that a query reads the index it should.
+#[cfg(test)]
+pub(crate) fn query_plan(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Vec<String> {
+    conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map(params, |r| r.get(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
