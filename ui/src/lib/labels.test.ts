@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDate, formatDateTime, plural, prettySlug, tagKey } from "./labels";
+import { formatBytes, formatCount, formatDate, formatDateTime, plural, prettySlug, tagKey } from "./labels";
 
 describe("labels", () => {
   it("prettifies slugs", () => {
@@ -9,6 +9,7 @@ describe("labels", () => {
     expect(prettySlug("llm_ops-monitoring")).toBe("LLM ops monitoring");
   });
   it("pluralises and formats", () => {
+    expect(formatCount(1234567)).toBe("1,234,567");
     expect(plural(1, "case study", "case studies")).toBe("1 case study");
     expect(plural(1500, "case study", "case studies")).toBe("1,500 case studies");
     expect(formatBytes(123456)).toBe("121 KB");

@@ -56,8 +56,16 @@ export function prettySlug(slug: string): string {
     .join(" ");
 }
 
+// One formatter for every count, made once (the facet lists format ~400 counts a keystroke).
+const COUNT_FORMAT = new Intl.NumberFormat("en-US");
+
+/** `n` with thousands separators: 12,345. */
+export function formatCount(n: number): string {
+  return COUNT_FORMAT.format(n);
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 export function formatBytes(n: number): string {
