@@ -50,8 +50,11 @@ const SEEDS: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// Files parsed together and written in one SQLite transaction.
-const BATCH_FILES: usize = 256;
+/// Files parsed together and written in one SQLite transaction. Each transaction rewrites
+/// ~200 pages of each lookup keyed at random (slug, title, link, content hash) whatever its
+/// size, so fewer, larger ones write less: 100,000 case studies wrote 10.75 GB in batches of
+/// 256, 9.09 GB in batches of 1,024 (20,000: ~0.4 s faster).
+const BATCH_FILES: usize = 1024;
 /// A batch holds fewer files when they hold this many bytes (a few large files make one).
 const BATCH_BYTES: u64 = 64 * 1024 * 1024;
 /// File contents read ahead of parsing, at most: the reading thread waits above it, so
@@ -747,7 +750,7 @@ impl Library {
         std::thread::scope(|s| {
             let (commits, signals) = std::sync::mpsc::channel::<()>();
             if let Some(c) = checkpointer {
-                s.spawn(move || c.run(signals));
+                s.spawn(move || c.run(signals, store::CHECKPOINT_GATHER));
             }
             let committed = |conn: &Connection| {
                 if background {

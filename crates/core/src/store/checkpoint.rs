@@ -10,7 +10,8 @@ use super::schema::open_database;
 use crate::error::Result;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 /// `wal_autocheckpoint` (pages) restored on the writer after the import (see `configure`).
 pub const AUTO_CHECKPOINT_PAGES: i64 = 8_192;
@@ -21,6 +22,13 @@ pub const AUTO_CHECKPOINT_PAGES: i64 = 8_192;
 /// than it saves (30,000 case studies: 37.2 s truncating at 64 MiB, 32.7 s at 512 MiB, 31.3 s
 /// never), so this only bounds the disk the WAL takes; the import truncates it when it ends.
 pub const MAX_WAL_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// How long the checkpointer lets commits gather before copying them. Every batch of an
+/// import rewrites the pages its rows reach in the lookups keyed at random (slug, title,
+/// link, content hash), ~200 pages each; a checkpoint copies a page once however many of the
+/// commits since the last one rewrote it. 100,000 case studies: 9.09 GB written by the
+/// import with a checkpoint after each commit, 8.37 GB with 2 s between them.
+pub const CHECKPOINT_GATHER: Duration = Duration::from_secs(2);
 
 /// The checkpointing side: its own connection to the library's database.
 pub struct Checkpointer {
@@ -35,16 +43,36 @@ impl Checkpointer {
         Ok(Self { conn })
     }
 
-    /// One passive checkpoint after each commit signalled on `commits` (signals that queued up
-    /// meanwhile count as one), until the sender is dropped. A checkpoint that fails is logged
-    /// and the next one tries again: the WAL stays correct however far behind it falls.
-    pub fn run(self, commits: Receiver<()>) {
+    /// Passive checkpoints of the commits signalled on `commits`, at most one per `gather`
+    /// ([`CHECKPOINT_GATHER`]; the commits signalled meanwhile go into the same one), until
+    /// the sender is dropped; commits still gathering then stay in the WAL for the writer's
+    /// own checkpoints. A checkpoint that fails is logged and the next one tries again: the
+    /// WAL stays correct however far behind it falls. Returns how many checkpoints ran.
+    pub fn run(self, commits: Receiver<()>, gather: Duration) -> u64 {
+        let mut ran = 0;
+        let mut last: Option<Instant> = None;
         while commits.recv().is_ok() {
-            while commits.try_recv().is_ok() {}
-            if let Err(e) = self.checkpoint() {
-                tracing::warn!("background WAL checkpoint failed: {e}");
+            if let Some(last) = last {
+                loop {
+                    let left = (last + gather).saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    match commits.recv_timeout(left) {
+                        Ok(()) => {}
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return ran,
+                    }
+                }
             }
+            while commits.try_recv().is_ok() {}
+            match self.checkpoint() {
+                Ok(()) => ran += 1,
+                Err(e) => tracing::warn!("background WAL checkpoint failed: {e}"),
+            }
+            last = Some(Instant::now());
         }
+        ran
     }
 
     fn checkpoint(&self) -> Result<()> {
@@ -100,7 +128,7 @@ mod tests {
             let before = file_len(&db);
             let (tx, rx) = std::sync::mpsc::channel();
             let checkpointer = Checkpointer::open(&db).expect("checkpointer");
-            let thread = std::thread::spawn(move || checkpointer.run(rx));
+            let thread = std::thread::spawn(move || checkpointer.run(rx, Duration::ZERO));
             for i in 0..50 {
                 writer
                     .execute(
@@ -113,7 +141,8 @@ mod tests {
                 }
             }
             drop(tx);
-            thread.join().expect("checkpointer thread");
+            let ran = thread.join().expect("checkpointer thread");
+            assert_eq!(ran > 0, with_checkpointer);
             let after = file_len(&db);
             if with_checkpointer {
                 assert!(after > before + 100_000, "{before} -> {after}");
@@ -130,6 +159,41 @@ mod tests {
                 .expect("count");
             assert_eq!(n, 50);
         }
+    }
+
+    /// Commits signalled within `gather` of the last checkpoint go into one checkpoint; those
+    /// still gathering when the import ends are left to the writer.
+    #[test]
+    fn commits_signalled_close_together_are_checkpointed_together() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("casebook.sqlite3");
+        let (writer, _) = open_database(&db).expect("open");
+        set_auto_checkpoint(&writer, false).expect("auto off");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let checkpointer = Checkpointer::open(&db).expect("checkpointer");
+        let thread = std::thread::spawn(move || checkpointer.run(rx, Duration::from_secs(600)));
+        for i in 0..20 {
+            writer
+                .execute(
+                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                    rusqlite::params![format!("filler-{i}"), i],
+                )
+                .expect("insert");
+            tx.send(()).expect("signal");
+            // Time for a checkpoint per commit, were they not gathered.
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(tx);
+        // The first commit is copied at once; the 19 after it were still gathering.
+        assert_eq!(thread.join().expect("checkpointer thread"), 1);
+        let n: i64 = writer
+            .query_row(
+                "SELECT count(*) FROM meta WHERE key LIKE 'filler-%'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(n, 20);
     }
 
     #[test]

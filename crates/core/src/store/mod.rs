@@ -12,7 +12,8 @@ mod sources;
 
 pub use annot::*;
 pub use checkpoint::{
-    limit_wal, set_auto_checkpoint, Checkpointer, AUTO_CHECKPOINT_PAGES, MAX_WAL_BYTES,
+    limit_wal, set_auto_checkpoint, Checkpointer, AUTO_CHECKPOINT_PAGES, CHECKPOINT_GATHER,
+    MAX_WAL_BYTES,
 };
 pub use company::*;
 pub use fingerprints::{
