@@ -15,7 +15,8 @@
 //!
 //! `CASEBOOK_KILLS` (default 30) sets the number of kills, `CASEBOOK_CRASH_SEED` replays a
 //! run (the seed is printed), `CASEBOOK_CORPUS` imports the real corpus instead of generated
-//! files (`CASEBOOK_CRASH_FILES`, default 600).
+//! files (`CASEBOOK_CRASH_FILES`, default 2,600: three of the import's batches of 1,024 files,
+//! so that kills also land between one batch's commit and the next).
 
 use casebook_core::import::scan::{self, Input};
 use casebook_core::{CaseStudy, Library, OpenOptions, SearchRequest};
@@ -416,7 +417,7 @@ fn killed_at_random_points_the_library_loses_nothing() {
         None => {
             let dir = work.path().join("files");
             std::fs::create_dir(&dir).unwrap();
-            generate(&dir, env_number("CASEBOOK_CRASH_FILES", 600) as usize);
+            generate(&dir, env_number("CASEBOOK_CRASH_FILES", 2_600) as usize);
             vec![dir]
         }
     };
