@@ -15,8 +15,8 @@
 //!
 //! `CASEBOOK_KILLS` (default 30) sets the number of kills, `CASEBOOK_CRASH_SEED` replays a
 //! run (the seed is printed), `CASEBOOK_CORPUS` imports the real corpus instead of generated
-//! files (`CASEBOOK_CRASH_FILES`, default 2,600: three of the import's batches of 1,024 files,
-//! so that kills also land between one batch's commit and the next).
+//! files (`CASEBOOK_CRASH_FILES`, default 2,600: four of the import's batches, of 256, 512,
+//! 1,024 and 808 files, so that kills also land between one batch's commit and the next).
 
 use casebook_core::import::scan::{self, Input};
 use casebook_core::{CaseStudy, Library, OpenOptions, SearchRequest};
