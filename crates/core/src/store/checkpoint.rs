@@ -109,6 +109,24 @@ fn wal_path(database: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// One committed row of `meta`, its key padded with `padding` bytes.
+    fn add_filler(conn: &Connection, i: i64, padding: usize) {
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+            rusqlite::params![format!("filler-{i}-{}", "x".repeat(padding)), i],
+        )
+        .expect("insert");
+    }
+
+    fn fillers(conn: &Connection) -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM meta WHERE key LIKE 'filler-%'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count")
+    }
+
     fn file_len(p: &Path) -> u64 {
         std::fs::metadata(p).map_or(0, |m| m.len())
     }
@@ -130,12 +148,7 @@ mod tests {
             let checkpointer = Checkpointer::open(&db).expect("checkpointer");
             let thread = std::thread::spawn(move || checkpointer.run(rx, Duration::ZERO));
             for i in 0..50 {
-                writer
-                    .execute(
-                        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-                        rusqlite::params![format!("filler-{i}-{}", "x".repeat(4000)), i],
-                    )
-                    .expect("insert");
+                add_filler(&writer, i, 4000);
                 if with_checkpointer {
                     tx.send(()).expect("signal");
                 }
@@ -150,14 +163,7 @@ mod tests {
                 assert_eq!(after, before);
             }
             assert!(file_len(&wal_path(&db)) > 100_000);
-            let n: i64 = writer
-                .query_row(
-                    "SELECT count(*) FROM meta WHERE key LIKE 'filler-%'",
-                    [],
-                    |r| r.get(0),
-                )
-                .expect("count");
-            assert_eq!(n, 50);
+            assert_eq!(fillers(&writer), 50);
         }
     }
 
@@ -173,12 +179,7 @@ mod tests {
         let checkpointer = Checkpointer::open(&db).expect("checkpointer");
         let thread = std::thread::spawn(move || checkpointer.run(rx, Duration::from_secs(600)));
         for i in 0..20 {
-            writer
-                .execute(
-                    "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-                    rusqlite::params![format!("filler-{i}"), i],
-                )
-                .expect("insert");
+            add_filler(&writer, i, 0);
             tx.send(()).expect("signal");
             // Time for a checkpoint per commit, were they not gathered.
             std::thread::sleep(Duration::from_millis(10));
@@ -186,14 +187,7 @@ mod tests {
         drop(tx);
         // The first commit is copied at once; the 19 after it were still gathering.
         assert_eq!(thread.join().expect("checkpointer thread"), 1);
-        let n: i64 = writer
-            .query_row(
-                "SELECT count(*) FROM meta WHERE key LIKE 'filler-%'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
-        assert_eq!(n, 20);
+        assert_eq!(fillers(&writer), 20);
     }
 
     #[test]
