@@ -6,7 +6,9 @@
 //   the first results on screen, and the same from the page's own navigation start;
 // - keystroke to results: a real key event typed into the search box (WebDriver sends key
 //   events) to the frame after the results and counts for the new text are in the DOM, one
-//   keystroke at a time, over words of the benchmark's query mix;
+//   keystroke at a time, over words of the benchmark's query mix; with BENCH_WARMUP=N, N
+//   words of the mix are searched first, unmeasured (the first keystrokes after start pay
+//   once for the webview's cold code paths and caches: see BENCHMARKS.md);
 // - scrolling: the result list scrolled by 3 rows a frame for ~3 s; frame intervals, and
 //   frames over 25 ms (1.5× a 60 Hz display's interval: a frame missed) counted as dropped.
 //   Xvfb has no vsync, so the webview may run faster than 60 Hz; a median-relative count
@@ -15,7 +17,8 @@
 //   processes, after the measurements.
 //
 // env: CASEBOOK_APP (built app), CASEBOOK_LIBRARY (the library), BENCH_OUT (JSON file),
-// WEBDRIVER_PORT, TAURI_DRIVER, WEBKIT_DRIVER; BENCH_KEYSTROKES (default 120).
+// WEBDRIVER_PORT, TAURI_DRIVER, WEBKIT_DRIVER; BENCH_KEYSTROKES (default 120), BENCH_WARMUP
+// (default 0).
 import { spawn } from "node:child_process";
 import {
   readFileSync,
@@ -37,6 +40,7 @@ const out = process.env.BENCH_OUT ?? "bench-out/app.json";
 // Not the e2e tests' or the screenshots' ports; its WebKitWebDriver listens on the next one.
 const port = Number(process.env.WEBDRIVER_PORT ?? 4448);
 const keystrokes = Number(process.env.BENCH_KEYSTROKES ?? 120);
+const warmupWords = Number(process.env.BENCH_WARMUP ?? 0);
 if (!library) throw new Error("CASEBOOK_LIBRARY must name the library to open");
 
 const SEARCH = 'input[aria-label="Search case studies"]';
@@ -340,6 +344,8 @@ async function main() {
       return true;
     });
     const latencies = [];
+    // Each key's query, time and parts, to see which keys make the tail.
+    const samples = [];
     const parts = {
       wait: [],
       call: [],
@@ -348,6 +354,32 @@ async function main() {
       dom: [],
       frame: [],
     };
+    // Optional warm-up: whole words searched (not typed) before the measured keys, from the
+    // end of the mix (the keys are typed from its start).
+    for (const text of [
+      ...(warmupWords > 0 ? words.slice(-warmupWords) : []),
+      "",
+    ]) {
+      await wd.exec(
+        (sel, v) => {
+          const el = document.querySelector(sel);
+          el.value = v;
+          el.dispatchEvent(new Event("input", { bubbles: true }));
+          return true;
+        },
+        SEARCH,
+        text,
+      );
+      await wd.until(
+        () =>
+          wd.exec(
+            (v) => document.querySelector(".results")?.dataset.shownQuery === v,
+            text,
+          ),
+        `the warm-up search "${text}"`,
+        30000,
+      );
+    }
     let wi = 0;
     while (latencies.length < keystrokes && wi < words.length * 4) {
       const word = words[wi++ % words.length];
@@ -386,6 +418,7 @@ async function main() {
             typed,
           );
           if (p) for (const k of Object.keys(parts)) parts[k].push(p[k]);
+          samples.push({ query: typed, ms, ...(p ?? {}) });
         }
         if (latencies.length >= keystrokes) break;
       }
@@ -401,6 +434,12 @@ async function main() {
       `  of it (p50 / p95 ms, ${split.call.n} keys): ${Object.entries(split)
         .map(([k, v]) => `${k} ${v.p50?.toFixed(1)} / ${v.p95?.toFixed(1)}`)
         .join(", ")}`,
+    );
+
+    // The slowest keys with their parts: which searches or renders make the tail.
+    const slowest = [...samples].sort((a, b) => b.ms - a.ms).slice(0, 5);
+    console.log(
+      `  slowest keys: ${slowest.map((s) => `"${s.query}" ${s.ms.toFixed(0)} (core ${s.core?.toFixed(1)}, call ${s.call?.toFixed(0)}, dom ${s.dom?.toFixed(0)}, frame ${s.frame?.toFixed(0)})`).join("; ")}`,
     );
 
     // Scrolling the whole list: all results again, then 3 rows a frame for ~3 s.
@@ -468,6 +507,8 @@ async function main() {
       // waiting for the core, the search call (core: the search itself), the rendering
       keystroke_parts_ms: split,
       keystroke_samples_ms: latencies,
+      keystroke_samples: samples,
+      warmup_words: warmupWords,
       scrolling: {
         frames: scroll.frames.length,
         median_interval_ms: interval,

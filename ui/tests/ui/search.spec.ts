@@ -82,6 +82,44 @@ test("a keystroke is searched at once; keystrokes during a search cost one more,
   expect(await queries()).toEqual(["", "e", "embed"]);
 });
 
+test("the spinner shows only once a search has taken long enough to notice", async ({ app }) => {
+  await openApp(app);
+  // From the spinner's insertion, each frame's opacity: when it first shows, if ever.
+  await app.evaluate(() => {
+    const w = window as unknown as { __spin: { shownAfter: number | null; atInsert: string | null } };
+    w.__spin = { shownAfter: null, atInsert: null };
+    new MutationObserver(() => {
+      const el = document.querySelector<HTMLElement>(".spinner");
+      if (!el || w.__spin.atInsert !== null) return;
+      const from = performance.now();
+      w.__spin.atInsert = getComputedStyle(el).opacity;
+      const tick = () => {
+        if (!el.isConnected) return;
+        if (Number(getComputedStyle(el).opacity) > 0.5) w.__spin.shownAfter = performance.now() - from;
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    }).observe(document.body, { childList: true, subtree: true });
+    window.__mock.delay.search = 1500;
+  });
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill("fine");
+  const spin = () => app.evaluate(() => (window as unknown as { __spin: object }).__spin);
+  await expect.poll(spin).toMatchObject({ atInsert: "0" });
+  await expect.poll(spin, { timeout: 5000 }).toMatchObject({ shownAfter: expect.any(Number) });
+  expect(((await spin()) as { shownAfter: number }).shownAfter).toBeGreaterThanOrEqual(250);
+  await expect(app.getByTestId("result-count")).toHaveText("1");
+  await expect(app.locator(".spinner")).toHaveCount(0);
+});
+
+test("with reduced motion the spinner is still, and shown at once", async ({ app }) => {
+  await app.emulateMedia({ reducedMotion: "reduce" });
+  await openApp(app);
+  await app.evaluate(() => (window.__mock.delay.search = 1500));
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill("fine");
+  await expect(app.locator(".spinner")).toHaveCSS("opacity", "1");
+  await expect(app.locator(".spinner")).toHaveCSS("animation-name", "none");
+});
+
 test("the core's query syntax goes through untouched", async ({ app }) => {
   await openApp(app);
   const q = '"fine-tuning" AND company:globex -chatbot';
