@@ -198,6 +198,40 @@ fn prefix() {
     assert_eq!(search(&idx, "qqqzz*").total, 0);
 }
 
+/// The index holds stems, and a word's stem can be shorter than a prefix of it: `evaluated`
+/// and `Evaluation` are stemmed to `evalu`, `fine-tuning` to `fine` + `tune`.
+#[test]
+fn prefix_running_past_the_stem() {
+    let (_d, idx) = build(corpus());
+    assert_eq!(sorted_ids(&search(&idx, "evaluat*")), vec![3, 4]);
+    assert_eq!(sorted_ids(&search(&idx, "tunin*")), vec![2]);
+    assert_eq!(search(&idx, "evaluatx*").total, 0);
+}
+
+/// A word being typed finds what it starts: a word alone is completed as a prefix, a part of
+/// a hyphenated word with the ending its most frequent word has; typos are still respelt.
+#[test]
+fn unfinished_words_are_completed_not_respelt() {
+    let (_d, idx) = build(corpus());
+    let r = search(&idx, "evaluat");
+    assert_eq!(r.corrected_query.as_deref(), Some("evaluat*"));
+    assert_eq!(sorted_ids(&r), vec![3, 4]);
+    // `guardr` is one edit from `guard`, which no document has; completion comes first.
+    let r = search(&idx, "Guardr");
+    assert_eq!(r.corrected_query.as_deref(), Some("Guardr*"));
+    assert_eq!(sorted_ids(&r), vec![3]);
+    let r = search(&idx, "fine-tunin");
+    assert_eq!(r.corrected_query.as_deref(), Some("fine-tuning"));
+    assert_eq!(sorted_ids(&r), vec![2, 4]);
+    let r = search(&idx, "retrieval augmen");
+    assert_eq!(r.corrected_query.as_deref(), Some("retrieval augmen*"));
+    assert_eq!(sorted_ids(&r), vec![1]);
+    // Short words are not completed (too many words start with them).
+    assert_eq!(search(&idx, "eva").corrected_query, None);
+    let r = search(&idx, "agnets");
+    assert_eq!(r.corrected_query.as_deref(), Some("agents"));
+}
+
 #[test]
 fn field_prefixes() {
     let (_d, idx) = build(corpus());

@@ -12,10 +12,12 @@
 //!   `agent`, `fine-tuned` finds `fine-tuning`); phrases and snippets use the same analyser so
 //!   they stay consistent.
 //! - **Typos**: when the query as typed finds fewer than [`FEW_HITS`] documents and one of its
-//!   words is in no document, the closest dictionary terms (edit distance 1 for words of 4–7
-//!   letters, 2 from 8 letters; nearest, then most frequent) replace them; the corrected query
-//!   is kept only if it finds more, and is reported in `corrected_query`. A query with good
-//!   exact results is never fuzzed.
+//!   words is in no document, that word is taken as one being typed when words start with it
+//!   (a word alone becomes a prefix, `evaluat` → `evaluat*`; a part of a hyphenated word gets
+//!   its most frequent ending, `fine-tunin` → `fine-tuning`), else as a typo: the closest
+//!   dictionary terms (edit distance 1 for words of 4–7 letters, 2 from 8 letters; nearest,
+//!   then most frequent) replace it. The corrected query is kept only if it finds more, and
+//!   is reported in `corrected_query`. A query with good exact results is never fuzzed.
 //! - **Facets** are counted over the whole hit set in the same pass that ranks the hits,
 //!   from fast-field ordinals ([`collect`]). See [`crate::model::Facets`] for which filters
 //!   each count honours.

@@ -1,7 +1,7 @@
 //! From a parsed query to a tantivy query (expanding prefixes against the term dictionary),
 //! and typo correction against the term dictionary.
 
-use super::query::{Clause, Item, ParsedQuery, TextScope};
+use super::query::{prefix_norm, Clause, Item, ParsedQuery, TextScope};
 use super::schema::Fields;
 use crate::model::MatchField;
 use std::collections::{BTreeMap, HashMap};
@@ -247,11 +247,78 @@ pub fn probes(searcher: &Searcher, f: &Fields, pq: &ParsedQuery) -> Vec<Probe> {
     out
 }
 
-/// The terms of `fields` starting with `prefix`, most frequent first.
+/// Endings that, added to a word being typed, make the words whose stem is shorter than what
+/// was typed (`evaluat` + `ion` → `evalu`, `hallucinati` + `ng` → `hallucin`, `tuni` + `ng`
+/// → `tune`). The index holds stems, so without them a prefix that runs past its words' stem
+/// would find nothing.
+const ENDINGS: &[&str] = &[
+    "s", "e", "es", "ed", "d", "y", "ies", "ied", "ing", "ng", "g", "n", "on", "ons", "ion",
+    "ions", "ation", "ations", "tion", "tions", "t", "te", "ted", "ting", "al", "ally", "ly", "er",
+    "ers", "or", "ors", "ity", "ities", "ive", "ize", "ized", "izing", "ization", "ise", "ised",
+    "ising", "isation", "ic", "ical", "ics", "ist", "ists", "ism", "ness", "able", "ability",
+    "ful", "ous", "ent", "ence", "ency", "ance", "ancy", "cy", "ce", "ment", "ments",
+];
+
+/// The stems of `prefix` + each of [`ENDINGS`] that do not start with `prefix` (those that
+/// do, the dictionary scan finds).
+fn stems_within(prefix: &str) -> Vec<String> {
+    let mut an = super::schema::analyzer();
+    let mut out: Vec<String> = ENDINGS
+        .iter()
+        .filter_map(|ending| {
+            let mut tokens = super::schema::analyze(&mut an, &format!("{prefix}{ending}"));
+            match (tokens.pop(), tokens.is_empty()) {
+                (Some((stem, _, _)), true) if stem.len() >= 3 && !stem.starts_with(prefix) => {
+                    Some(stem)
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The ending of [`ENDINGS`] that makes of `word` the word whose stem is in the most
+/// documents (the shortest such ending on a tie: `agen` → `agent`, not `agention`), if any
+/// is in one.
+fn best_ending(searcher: &Searcher, fields: &[(Field, f32)], word: &str) -> Option<&'static str> {
+    let mut an = super::schema::analyzer();
+    let mut best: Option<(u64, &'static str)> = None;
+    for &ending in ENDINGS {
+        let mut tokens = super::schema::analyze(&mut an, &format!("{word}{ending}"));
+        let (Some((stem, _, _)), true) = (tokens.pop(), tokens.is_empty()) else {
+            continue;
+        };
+        let n = doc_freq(searcher, fields, &stem);
+        if n > 0 && best.is_none_or(|(m, e)| n > m || (n == m && ending.len() < e.len())) {
+            best = Some((n, ending));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+/// The terms of `fields` that words starting with `prefix` are stemmed to, most frequent
+/// first: the dictionary's terms starting with it, and the stems within it
+/// ([`stems_within`]).
 fn expand_prefix(searcher: &Searcher, fields: &[Field], prefix: &str) -> Vec<String> {
+    let mut df: HashMap<Vec<u8>, u64> = HashMap::new();
+    for stem in stems_within(prefix) {
+        let n: u64 = fields
+            .iter()
+            .map(|&f| {
+                searcher
+                    .doc_freq(&Term::from_field_text(f, &stem))
+                    .unwrap_or(0)
+            })
+            .sum();
+        if n > 0 {
+            df.insert(stem.into_bytes(), n);
+        }
+    }
     let mut upper = prefix.as_bytes().to_vec();
     upper.push(0xff);
-    let mut df: HashMap<Vec<u8>, u64> = HashMap::new();
     let mut scanned = 0;
     'outer: for seg in searcher.segment_readers() {
         for &field in fields {
@@ -313,8 +380,9 @@ fn doc_freq(searcher: &Searcher, fields: &[(Field, f32)], text: &str) -> u64 {
         .sum()
 }
 
-/// The query string with misspelt words (analysed term in no document) replaced by the
-/// closest frequent term of the dictionary, or `None` when there is nothing to correct.
+/// The query string with unknown words (analysed term in no document) completed when words
+/// start with them, else replaced by the closest frequent term of the dictionary; `None` when
+/// there is nothing to correct.
 /// Quoted phrases, numbers and words shorter than four letters are left alone.
 pub fn correct(searcher: &Searcher, f: &Fields, pq: &ParsedQuery, query: &str) -> Option<String> {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -339,6 +407,22 @@ pub fn correct(searcher: &Searcher, f: &Fields, pq: &ParsedQuery, query: &str) -
             }
             if doc_freq(searcher, &fields, &tok.text) > 0 {
                 continue;
+            }
+            // A word being typed is completed rather than respelt: a word alone as a prefix
+            // (`evaluat*`, `guardr*`), when words start with it; a part of a hyphenated word
+            // or phrase with an ending (`fine-tunin` → `fine-tuning`).
+            if surface.chars().all(char::is_alphanumeric) {
+                let plain: Vec<Field> = fields.iter().map(|(f, _)| *f).collect();
+                let norm = prefix_norm(surface);
+                if tokens.len() == 1 {
+                    if !expand_prefix(searcher, &plain, &norm).is_empty() {
+                        edits.push((tok.from, tok.to, format!("{surface}*")));
+                        continue;
+                    }
+                } else if let Some(ending) = best_ending(searcher, &fields, &norm) {
+                    edits.push((tok.from, tok.to, format!("{surface}{ending}")));
+                    continue;
+                }
             }
             let distance = if len >= 8 { 2 } else { 1 };
             if let Some(best) = best_correction(searcher, &fields, &tok.text, distance) {

@@ -305,7 +305,7 @@ fn text_clause(
 }
 
 /// Lower-cases and folds a prefix the way the analyser would, without stemming.
-fn prefix_norm(s: &str) -> String {
+pub(super) fn prefix_norm(s: &str) -> String {
     let mut an = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
         .filter(tantivy::tokenizer::LowerCaser)
         .filter(tantivy::tokenizer::AsciiFoldingFilter)
