@@ -1171,6 +1171,22 @@ fn explain_phrases_prefixes_hyphens_and_fields() {
     );
 }
 
+/// A hyphenated word is explained where it matched as words or joined (`Finetuning`), each
+/// field once.
+#[test]
+fn explain_hyphenated_words_written_apart_or_joined() {
+    let (_d, idx) = build(corpus());
+    let r = search(&idx, "fine-tuning");
+    assert_eq!(sorted_ids(&r), vec![2, 4]);
+    let all = m(&[
+        ("title", &["fine-tuning"]),
+        ("summary", &["fine-tuning"]),
+        ("body", &["fine-tuning"]),
+    ]);
+    assert_eq!(matched(&r, 2), all);
+    assert_eq!(matched(&r, 4), m(&[("body", &["fine-tuning"])]));
+}
+
 #[test]
 fn explain_lists_only_what_matched() {
     let (_d, idx) = build(explain_corpus());

@@ -1,7 +1,7 @@
 //! From a parsed query to a tantivy query (expanding prefixes against the term dictionary),
 //! and typo correction against the term dictionary.
 
-use super::query::{prefix_norm, Clause, Item, ParsedQuery, TextScope};
+use super::query::{prefix_norm, Clause, Item, ParsedQuery, QToken, TextScope};
 use super::schema::Fields;
 use crate::model::MatchField;
 use std::collections::{BTreeMap, HashMap};
@@ -188,31 +188,41 @@ pub fn probes(searcher: &Searcher, f: &Fields, pq: &ParsedQuery) -> Vec<Probe> {
     for it in pq.positive() {
         let word = it.surface.clone();
         match &it.clause {
-            Clause::Text { scope, .. } => {
+            Clause::Text {
+                scope,
+                tokens,
+                joined,
+                quoted,
+            } => {
+                // The words and their joined form (`fine-tuning`, `finetuning`) are probed
+                // apart: a union of the two, seeked from hit to hit, would advance its phrase
+                // through every document in between, checking positions at each.
+                let mut forms = vec![tokens.clone()];
+                if let (Some(j), Some(first)) = (joined, tokens.first()) {
+                    forms.push(vec![QToken {
+                        text: j.clone(),
+                        pos: 0,
+                        ..first.clone()
+                    }]);
+                }
                 for (field, _) in scope.fields(f) {
-                    let single = Item {
-                        clause: match &it.clause {
-                            Clause::Text {
-                                tokens,
-                                joined,
-                                quoted,
-                                ..
-                            } => Clause::Text {
+                    for form in &forms {
+                        let single = Item {
+                            clause: Clause::Text {
                                 scope: TextScope::Only(field),
-                                tokens: tokens.clone(),
-                                joined: joined.clone(),
+                                tokens: form.clone(),
+                                joined: None,
                                 quoted: *quoted,
                             },
-                            c => c.clone(),
-                        },
-                        negated: false,
-                        surface: String::new(),
-                    };
-                    out.push(Probe {
-                        field: match_field(f, field),
-                        word: word.clone(),
-                        query: item_query(searcher, f, &single, None),
-                    });
+                            negated: false,
+                            surface: String::new(),
+                        };
+                        out.push(Probe {
+                            field: match_field(f, field),
+                            word: word.clone(),
+                            query: item_query(searcher, f, &single, None),
+                        });
+                    }
                 }
             }
             Clause::Prefix { scope, prefix } => {
