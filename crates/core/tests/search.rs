@@ -76,6 +76,16 @@ fn search(idx: &SearchIndex, q: &str) -> SearchResponse {
     idx.search(&req(q)).unwrap()
 }
 
+/// The query a search ran instead of `q`, and what it found.
+fn corrected(idx: &SearchIndex, q: &str) -> (Option<String>, Vec<i64>) {
+    let r = search(idx, q);
+    (r.corrected_query.clone(), sorted_ids(&r))
+}
+
+fn some(q: &str) -> Option<String> {
+    Some(q.to_string())
+}
+
 #[test]
 fn bm25_title_boost_ranks_title_matches_first() {
     let (_d, idx) = build(corpus());
@@ -213,19 +223,17 @@ fn prefix_running_past_the_stem() {
 #[test]
 fn unfinished_words_are_completed_not_respelt() {
     let (_d, idx) = build(corpus());
-    let r = search(&idx, "evaluat");
-    assert_eq!(r.corrected_query.as_deref(), Some("evaluat*"));
-    assert_eq!(sorted_ids(&r), vec![3, 4]);
+    assert_eq!(corrected(&idx, "evaluat"), (some("evaluat*"), vec![3, 4]));
     // `guardr` is one edit from `guard`, which no document has; completion comes first.
-    let r = search(&idx, "Guardr");
-    assert_eq!(r.corrected_query.as_deref(), Some("Guardr*"));
-    assert_eq!(sorted_ids(&r), vec![3]);
-    let r = search(&idx, "fine-tunin");
-    assert_eq!(r.corrected_query.as_deref(), Some("fine-tuning"));
-    assert_eq!(sorted_ids(&r), vec![2, 4]);
-    let r = search(&idx, "retrieval augmen");
-    assert_eq!(r.corrected_query.as_deref(), Some("retrieval augmen*"));
-    assert_eq!(sorted_ids(&r), vec![1]);
+    assert_eq!(corrected(&idx, "Guardr"), (some("Guardr*"), vec![3]));
+    assert_eq!(
+        corrected(&idx, "fine-tunin"),
+        (some("fine-tuning"), vec![2, 4])
+    );
+    assert_eq!(
+        corrected(&idx, "retrieval augmen"),
+        (some("retrieval augmen*"), vec![1])
+    );
     // Short words are not completed (too many words start with them).
     assert_eq!(search(&idx, "eva").corrected_query, None);
     let r = search(&idx, "agnets");
@@ -281,12 +289,14 @@ fn hyphenated_words() {
 #[test]
 fn typo_fallback_sets_corrected_query() {
     let (_d, idx) = build(corpus());
-    let r = search(&idx, "retreival");
-    assert_eq!(r.corrected_query.as_deref(), Some("retrieval"));
-    assert_eq!(sorted_ids(&r), vec![1, 5]);
-    let r = search(&idx, "guardrials agents");
-    assert_eq!(r.corrected_query.as_deref(), Some("guardrails agents"));
-    assert_eq!(sorted_ids(&r), vec![3]);
+    assert_eq!(
+        corrected(&idx, "retreival"),
+        (some("retrieval"), vec![1, 5])
+    );
+    assert_eq!(
+        corrected(&idx, "guardrials agents"),
+        (some("guardrails agents"), vec![3])
+    );
 }
 
 #[test]

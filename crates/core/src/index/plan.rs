@@ -269,21 +269,29 @@ const ENDINGS: &[&str] = &[
     "ful", "ous", "ent", "ence", "ency", "ance", "ancy", "cy", "ce", "ment", "ments",
 ];
 
-/// The stems of `prefix` + each of [`ENDINGS`] that do not start with `prefix` (those that
-/// do, the dictionary scan finds).
-fn stems_within(prefix: &str) -> Vec<String> {
+/// Each ending of [`ENDINGS`] with the stem it makes of `word`, when `word` + ending is one
+/// token.
+fn ending_stems(word: &str) -> Vec<(&'static str, String)> {
     let mut an = super::schema::analyzer();
-    let mut out: Vec<String> = ENDINGS
+    ENDINGS
         .iter()
-        .filter_map(|ending| {
-            let mut tokens = super::schema::analyze(&mut an, &format!("{prefix}{ending}"));
+        .filter_map(|&ending| {
+            let mut tokens = super::schema::analyze(&mut an, &format!("{word}{ending}"));
             match (tokens.pop(), tokens.is_empty()) {
-                (Some((stem, _, _)), true) if stem.len() >= 3 && !stem.starts_with(prefix) => {
-                    Some(stem)
-                }
+                (Some((stem, _, _)), true) => Some((ending, stem)),
                 _ => None,
             }
         })
+        .collect()
+}
+
+/// The stems of `prefix` + each of [`ENDINGS`] that do not start with `prefix` (those that
+/// do, the dictionary scan finds).
+fn stems_within(prefix: &str) -> Vec<String> {
+    let mut out: Vec<String> = ending_stems(prefix)
+        .into_iter()
+        .map(|(_, stem)| stem)
+        .filter(|stem| stem.len() >= 3 && !stem.starts_with(prefix))
         .collect();
     out.sort();
     out.dedup();
@@ -293,14 +301,9 @@ fn stems_within(prefix: &str) -> Vec<String> {
 /// The ending of [`ENDINGS`] that makes of `word` the word whose stem is in the most
 /// documents (the shortest such ending on a tie: `agen` → `agent`, not `agention`), if any
 /// is in one.
-fn best_ending(searcher: &Searcher, fields: &[(Field, f32)], word: &str) -> Option<&'static str> {
-    let mut an = super::schema::analyzer();
+fn best_ending(searcher: &Searcher, fields: &[Field], word: &str) -> Option<&'static str> {
     let mut best: Option<(u64, &'static str)> = None;
-    for &ending in ENDINGS {
-        let mut tokens = super::schema::analyze(&mut an, &format!("{word}{ending}"));
-        let (Some((stem, _, _)), true) = (tokens.pop(), tokens.is_empty()) else {
-            continue;
-        };
+    for (ending, stem) in ending_stems(word) {
         let n = doc_freq(searcher, fields, &stem);
         if n > 0 && best.is_none_or(|(m, e)| n > m || (n == m && ending.len() < e.len())) {
             best = Some((n, ending));
@@ -315,14 +318,7 @@ fn best_ending(searcher: &Searcher, fields: &[(Field, f32)], word: &str) -> Opti
 fn expand_prefix(searcher: &Searcher, fields: &[Field], prefix: &str) -> Vec<String> {
     let mut df: HashMap<Vec<u8>, u64> = HashMap::new();
     for stem in stems_within(prefix) {
-        let n: u64 = fields
-            .iter()
-            .map(|&f| {
-                searcher
-                    .doc_freq(&Term::from_field_text(f, &stem))
-                    .unwrap_or(0)
-            })
-            .sum();
+        let n = doc_freq(searcher, fields, &stem);
         if n > 0 {
             df.insert(stem.into_bytes(), n);
         }
@@ -379,12 +375,12 @@ pub fn highlight_weights(
 }
 
 /// Documents with the term in any of the fields.
-fn doc_freq(searcher: &Searcher, fields: &[(Field, f32)], text: &str) -> u64 {
+fn doc_freq(searcher: &Searcher, fields: &[Field], text: &str) -> u64 {
     fields
         .iter()
-        .map(|(f, _)| {
+        .map(|&f| {
             searcher
-                .doc_freq(&Term::from_field_text(*f, text))
+                .doc_freq(&Term::from_field_text(f, text))
                 .unwrap_or(0)
         })
         .sum()
@@ -406,7 +402,7 @@ pub fn correct(searcher: &Searcher, f: &Fields, pq: &ParsedQuery, query: &str) -
         else {
             continue;
         };
-        let fields = scope.fields(f);
+        let fields: Vec<Field> = scope.fields(f).iter().map(|(f, _)| *f).collect();
         for tok in tokens {
             let Some(surface) = query.get(tok.from..tok.to) else {
                 continue;
@@ -422,10 +418,9 @@ pub fn correct(searcher: &Searcher, f: &Fields, pq: &ParsedQuery, query: &str) -
             // (`evaluat*`, `guardr*`), when words start with it; a part of a hyphenated word
             // or phrase with an ending (`fine-tunin` → `fine-tuning`).
             if surface.chars().all(char::is_alphanumeric) {
-                let plain: Vec<Field> = fields.iter().map(|(f, _)| *f).collect();
                 let norm = prefix_norm(surface);
                 if tokens.len() == 1 {
-                    if !expand_prefix(searcher, &plain, &norm).is_empty() {
+                    if !expand_prefix(searcher, &fields, &norm).is_empty() {
                         edits.push((tok.from, tok.to, format!("{surface}*")));
                         continue;
                     }
@@ -470,20 +465,20 @@ fn surface_form(surface: &str, stem: &str, corrected: &str) -> String {
 
 fn best_correction(
     searcher: &Searcher,
-    fields: &[(Field, f32)],
+    fields: &[Field],
     term: &str,
     distance: u8,
 ) -> Option<String> {
     let mut candidates: Vec<String> = Vec::new();
     // The automaton depends on the word only: built once, run on every segment and field
     // (building one for distance 2 costs more than running it).
-    let (field, _) = fields.first()?;
+    let field = fields.first()?;
     let automaton = FuzzyTermQuery::new(Term::from_field_text(*field, term), distance, true)
         .automaton()
         .ok()?;
     for seg in searcher.segment_readers() {
-        for (field, _) in fields {
-            let Ok(inv) = seg.inverted_index(*field) else {
+        for &field in fields {
+            let Ok(inv) = seg.inverted_index(field) else {
                 continue;
             };
             let Ok(mut stream) = inv.terms().search(&automaton).into_stream() else {
