@@ -124,17 +124,31 @@ pub fn seeded_library() -> &'static Library {
 }
 
 /// A search as the search box runs it: the query never fails, snippets are escaped text
-/// with `<mark>` only.
+/// with `<mark>` only. An input starting with a NUL byte is instead a whole request as the
+/// webview sends it over IPC (JSON: filters, sort, page), so every request that deserialises
+/// is searched too.
 pub fn query(data: &[u8]) {
-    let q = String::from_utf8_lossy(data);
-    let mut an = casebook_core::index::schema::analyzer();
-    let _ = casebook_core::index::query::parse(&q, &mut an);
-    let resp = seeded_library()
-        .search(&SearchRequest {
-            query: q.into_owned(),
+    let req = match data.split_first() {
+        Some((0, json)) => match serde_json::from_slice::<SearchRequest>(json) {
+            Ok(req) => req,
+            Err(_) => return,
+        },
+        _ => SearchRequest {
+            query: String::from_utf8_lossy(data).into_owned(),
             ..Default::default()
-        })
-        .expect("a search never fails");
+        },
+    };
+    let mut an = casebook_core::index::schema::analyzer();
+    let _ = casebook_core::index::query::parse(&req.query, &mut an);
+    let resp = seeded_library().search(&req).expect("a search never fails");
+    assert!(
+        resp.hits.len() as u64 <= resp.total,
+        "more hits than the total"
+    );
+    assert!(
+        resp.hits.len() <= req.page.limit as usize,
+        "more hits than asked for"
+    );
     for hit in &resp.hits {
         assert_snippet_inert(&hit.snippet);
     }
