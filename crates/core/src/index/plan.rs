@@ -11,6 +11,7 @@ use tantivy::query::{
     PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::termdict::{TermDictionary, TermStreamer};
 use tantivy::{Searcher, Term};
 
 /// Most terms a prefix expands to (the most frequent are kept).
@@ -323,21 +324,13 @@ fn expand_prefix(searcher: &Searcher, fields: &[Field], prefix: &str) -> Vec<Str
             df.insert(stem.into_bytes(), n);
         }
     }
-    let mut upper = prefix.as_bytes().to_vec();
-    upper.push(0xff);
     let mut scanned = 0;
     'outer: for seg in searcher.segment_readers() {
         for &field in fields {
             let Ok(inv) = seg.inverted_index(field) else {
                 continue;
             };
-            let Ok(mut stream) = inv
-                .terms()
-                .range()
-                .ge(prefix.as_bytes())
-                .lt(&upper)
-                .into_stream()
-            else {
+            let Some(mut stream) = terms_starting_with(inv.terms(), prefix) else {
                 continue;
             };
             while stream.advance() {
@@ -355,6 +348,33 @@ fn expand_prefix(searcher: &Searcher, fields: &[Field], prefix: &str) -> Vec<Str
         .take(MAX_PREFIX_TERMS)
         .filter_map(|(k, _)| String::from_utf8(k).ok())
         .collect()
+}
+
+/// Whether [`expand_prefix`] finds anything, without collecting and ranking its terms: a
+/// stem within `prefix` in a document, or one term starting with it.
+fn prefix_expands(searcher: &Searcher, fields: &[Field], prefix: &str) -> bool {
+    stems_within(prefix)
+        .iter()
+        .any(|stem| doc_freq(searcher, fields, stem) > 0)
+        || searcher.segment_readers().iter().any(|seg| {
+            fields.iter().any(|&field| {
+                seg.inverted_index(field).is_ok_and(|inv| {
+                    terms_starting_with(inv.terms(), prefix).is_some_and(|mut s| s.advance())
+                })
+            })
+        })
+}
+
+/// The terms of a dictionary that start with `prefix`, in order.
+fn terms_starting_with<'a>(terms: &'a TermDictionary, prefix: &str) -> Option<TermStreamer<'a>> {
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xff);
+    terms
+        .range()
+        .ge(prefix.as_bytes())
+        .lt(&upper)
+        .into_stream()
+        .ok()
 }
 
 /// Weights for highlighting: rarer terms weigh more.
@@ -420,7 +440,7 @@ pub fn correct(searcher: &Searcher, f: &Fields, pq: &ParsedQuery, query: &str) -
             if surface.chars().all(char::is_alphanumeric) {
                 let norm = prefix_norm(surface);
                 if tokens.len() == 1 {
-                    if !expand_prefix(searcher, &fields, &norm).is_empty() {
+                    if prefix_expands(searcher, &fields, &norm) {
                         edits.push((tok.from, tok.to, format!("{surface}*")));
                         continue;
                     }
