@@ -125,8 +125,7 @@ fn item_query(
         }
         Clause::Prefix { scope, prefix } => {
             let fields = scope.fields(f);
-            let plain: Vec<Field> = fields.iter().map(|(f, _)| *f).collect();
-            let terms = expand_prefix(searcher, &plain, prefix);
+            let terms = expand_prefix(searcher, &scope.plain_fields(f), prefix);
             if terms.is_empty() {
                 return Box::new(EmptyQuery);
             }
@@ -227,7 +226,7 @@ pub fn probes(searcher: &Searcher, f: &Fields, pq: &ParsedQuery) -> Vec<Probe> {
                 }
             }
             Clause::Prefix { scope, prefix } => {
-                let fields: Vec<Field> = scope.fields(f).iter().map(|(f, _)| *f).collect();
+                let fields = scope.plain_fields(f);
                 let terms = expand_prefix(searcher, &fields, prefix);
                 if terms.is_empty() {
                     continue;
@@ -422,7 +421,7 @@ pub fn correct(searcher: &Searcher, f: &Fields, pq: &ParsedQuery, query: &str) -
         else {
             continue;
         };
-        let fields: Vec<Field> = scope.fields(f).iter().map(|(f, _)| *f).collect();
+        let fields = scope.plain_fields(f);
         for tok in tokens {
             let Some(surface) = query.get(tok.from..tok.to) else {
                 continue;

@@ -44,6 +44,11 @@ impl TextScope {
             TextScope::Only(field) => vec![(field, 1.0)],
         }
     }
+
+    /// The fields without their boosts (term lookups: prefixes, completion, respelling).
+    pub fn plain_fields(self, f: &Fields) -> Vec<tantivy::schema::Field> {
+        self.fields(f).into_iter().map(|(field, _)| field).collect()
+    }
 }
 
 /// An analysed token of the query and where its surface form is in the query string.
