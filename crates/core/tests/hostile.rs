@@ -327,8 +327,54 @@ fn pipes_and_devices_are_refused_without_blocking() {
     assert_eq!(reason(&r, "/dev/zero"), not_file);
 }
 
-/// A file that disappears between the scan and the read. (One that grows while it is read
-/// is bounded by bytes read: `scan::tests::a_source_that_never_ends_is_cut_at_the_limit`.)
+/// A file another program is still writing: each read either has all of it or says it
+/// changed, never a torn half. (Deterministic cases, and JSON Lines streamed while appended
+/// to: `scan::tests::a_file_written_to_while_it_is_read_is_refused_not_read_torn`; a file
+/// growing without end is cut at the limit: `a_source_that_never_ends_is_cut_at_the_limit`.)
+#[test]
+fn a_file_that_grows_while_it_is_read_is_reported_not_read_torn() {
+    use casebook_core::import::{scan, ParseError};
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let s = Scratch::new();
+    let path = s.write(
+        "download.md",
+        format!("# Still downloading\n\n{}", "text ".repeat(800_000)),
+    );
+    let writing = AtomicBool::new(true);
+    let (mut changed, mut whole) = (0, 0);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut w = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap();
+            for _ in 0..4_000 {
+                w.write_all(&[b'x'; 1024]).unwrap();
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
+            writing.store(false, Ordering::SeqCst);
+        });
+        while writing.load(Ordering::SeqCst) {
+            match scan::read_file(&path).bytes {
+                Err(ParseError::Changed) => changed += 1,
+                Ok(_) => whole += 1,
+                Err(e) => panic!("a growing file read as {e}"),
+            }
+        }
+    });
+    assert!(
+        changed > 0,
+        "no read overlapped the writer ({whole} whole reads)"
+    );
+    let done = scan::read_file(&path)
+        .bytes
+        .expect("the finished file reads");
+    assert_eq!(done.len() as u64, std::fs::metadata(&path).unwrap().len());
+    assert!(ParseError::Changed.to_string().contains("import it again"));
+}
+
+/// A file that disappears between the scan and the read.
 #[test]
 fn a_file_that_vanishes_before_the_read_is_reported() {
     use casebook_core::import::{scan, ParseError};

@@ -44,6 +44,13 @@ pub enum ParseError {
     /// Larger than the limit for one file.
     #[error("too large ({size} bytes; the limit is {limit})")]
     TooLarge { size: u64, limit: u64 },
+    /// The file changed while it was read (still being written, or rewritten): what was read
+    /// may be torn, so a file or archive is not imported from it; of a streamed JSON Lines
+    /// file, the complete records read before are kept.
+    #[error(
+        "changed while it was read (still being written?); import it again once it is complete"
+    )]
+    Changed,
     /// The structure is broken beyond repair (e.g. invalid JSON).
     #[error("malformed {format}: {reason}")]
     Malformed {

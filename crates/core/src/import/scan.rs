@@ -141,6 +141,30 @@ fn classify(path: PathBuf) -> Input {
 }
 
 /// Reads at most `limit` bytes; `TooLarge` when there are more.
+/// What tells a file's content changed: its length and modification time.
+fn snapshot(file: &std::fs::File) -> Option<(u64, Option<std::time::SystemTime>)> {
+    let meta = file.metadata().ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+/// Reads `file` whole through `reader` (the file itself, or in tests a reader over it),
+/// bounded by `limit`, and fails with [`ParseError::Changed`] when the file's length or
+/// modification time moved during the read or the bytes read are not its length: a file
+/// still being written is reported, never imported torn.
+fn read_unchanged(
+    file: &std::fs::File,
+    reader: impl Read,
+    limit: u64,
+) -> Result<Vec<u8>, ParseError> {
+    let before = snapshot(file);
+    let bytes = read_bounded(reader, limit)?;
+    let after = snapshot(file);
+    match after {
+        Some((len, _)) if before == after && len == bytes.len() as u64 => Ok(bytes),
+        _ => Err(ParseError::Changed),
+    }
+}
+
 fn read_bounded(reader: impl Read, limit: u64) -> Result<Vec<u8>, ParseError> {
     let mut bytes = Vec::new();
     reader
@@ -202,6 +226,7 @@ pub fn read_jsonl_records(path: &Path, each: &mut dyn FnMut(RawFile) -> bool) {
         }
     };
     let limit = super::limits::MAX_FILE_BYTES;
+    let before = snapshot(&file);
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let mut records = 0usize;
     for line_no in 0usize.. {
@@ -239,7 +264,19 @@ pub fn read_jsonl_records(path: &Path, each: &mut dyn FnMut(RawFile) -> bool) {
             continue;
         }
         match read {
-            Ok(0) => return,
+            Ok(0) => {
+                // Appended to while streamed (its last line may be torn): said once, for
+                // the file, so that it is imported again when complete (dedup skips the
+                // records already in).
+                if snapshot(reader.get_ref()) != before {
+                    each(RawFile {
+                        display: name.clone(),
+                        bytes: Err(ParseError::Changed),
+                        record: None,
+                    });
+                }
+                return;
+            }
             Ok(_) => {}
             Err(e) => {
                 each(RawFile {
@@ -288,8 +325,8 @@ pub fn read_file(path: &Path) -> RawFile {
                 limit: super::limits::MAX_FILE_BYTES,
             });
         }
-        // Bounded even if the file grows while it is read.
-        read_bounded(file, super::limits::MAX_FILE_BYTES)
+        // Bounded even if the file grows while it is read; refused if it does.
+        read_unchanged(&file, &file, super::limits::MAX_FILE_BYTES)
     })();
     RawFile {
         display: display(path),
@@ -309,7 +346,7 @@ pub fn read_zip(path: &Path, each: &mut dyn FnMut(RawFile) -> bool) {
     };
     let bytes = match std::fs::File::open(path)
         .map_err(|e| ParseError::Unreadable(e.to_string()))
-        .and_then(|f| read_bounded(f, limits::MAX_ARCHIVE_BYTES))
+        .and_then(|f| read_unchanged(&f, &f, limits::MAX_ARCHIVE_BYTES))
     {
         Ok(b) => b,
         Err(e) => {
@@ -504,6 +541,87 @@ mod tests {
         assert_eq!(files[0].bytes.as_deref().unwrap(), b"# One\n\ntext");
         assert!(matches!(files[1].bytes, Err(ParseError::Unsupported(_))));
         assert!(matches!(files[2].bytes, Err(ParseError::Unsupported(_))));
+    }
+
+    /// Reads a file and, at its first read, appends to it through another handle: a writer
+    /// still at work, deterministically.
+    struct AppendsOnFirstRead {
+        file: std::fs::File,
+        path: PathBuf,
+        appended: bool,
+    }
+
+    impl Read for AppendsOnFirstRead {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if !self.appended {
+                self.appended = true;
+                let mut w = std::fs::OpenOptions::new().append(true).open(&self.path)?;
+                w.write_all(b"\\nmore text, still being written")?;
+            }
+            self.file.read(buf)
+        }
+    }
+
+    #[test]
+    fn a_file_written_to_while_it_is_read_is_refused_not_read_torn() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("growing.md");
+        std::fs::write(&path, "# Growing\n\nThe first half of a case study").unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let reader = AppendsOnFirstRead {
+            file: file.try_clone().unwrap(),
+            path: path.clone(),
+            appended: false,
+        };
+        assert_eq!(
+            read_unchanged(&file, reader, 1 << 20),
+            Err(ParseError::Changed)
+        );
+        // Once the writer is done, the whole file reads.
+        let raw = read_file(&path);
+        assert!(raw
+            .bytes
+            .as_ref()
+            .is_ok_and(|b| b.ends_with(b"still being written")));
+        // A file nobody writes to reads as it is.
+        let still = std::fs::File::open(&path).unwrap();
+        assert_eq!(
+            read_unchanged(&still, &still, 1 << 20).map(|b| b.len() as u64),
+            Ok(std::fs::metadata(&path).unwrap().len())
+        );
+    }
+
+    #[test]
+    fn a_json_lines_file_appended_to_while_streamed_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.jsonl");
+        let line = |i: usize| format!("{{\"title\": \"Case {i}\", \"body\": \"text\"}}\n");
+        std::fs::write(&path, (0..3).map(line).collect::<String>()).unwrap();
+        let mut seen = Vec::new();
+        read_jsonl_records(&path, &mut |raw| {
+            if raw.record == Some(1) {
+                // A writer appends while the stream is half way.
+                let mut w = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .unwrap();
+                w.write_all(b"{\"title\": \"Case 3\", \"bo").unwrap();
+            }
+            seen.push((raw.record, raw.bytes.err()));
+            true
+        });
+        // The records read are there (the torn last one fails as a record); the file as a
+        // whole says it changed, once.
+        assert_eq!(seen.len(), 5, "{seen:?}");
+        assert!(seen[..3].iter().all(|(_, e)| e.is_none()), "{seen:?}");
+        assert_eq!(seen[4], (None, Some(ParseError::Changed)));
+        // Read again untouched: no such report.
+        let mut again = Vec::new();
+        read_jsonl_records(&path, &mut |raw| {
+            again.push(raw.bytes.err());
+            true
+        });
+        assert!(!again.contains(&Some(ParseError::Changed)), "{again:?}");
     }
 
     #[test]
