@@ -40,13 +40,18 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("industrytags", Field::Industry, 2),
     ("industrytag", Field::Industry, 2),
     ("year", Field::Year, 0),
+    ("publicationyear", Field::Year, 1),
+    ("publishedyear", Field::Year, 1),
     ("date", Field::Date, 0),
+    ("datepublished", Field::Date, 1),
     ("publishedat", Field::Date, 1),
     ("publishedtime", Field::Date, 1),
     ("published", Field::Date, 2),
     ("sourceurl", Field::Link, 0),
     ("link", Field::Link, 1),
     ("url", Field::Link, 2),
+    // Only when it is a web address (`source: YouTube` names a publisher, not a link).
+    ("source", Field::Link, 3),
     ("tags", Field::Tags, 0),
     ("llmopstags", Field::Tags, 1),
     ("techniques", Field::Tags, 2),
@@ -113,6 +118,13 @@ pub(crate) fn from_object(
     for (k, v) in obj {
         let Some((f, p)) = field_of(k) else { continue };
         if v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()) {
+            continue;
+        }
+        let web_address = |s: &str| {
+            let s = s.trim_start().to_ascii_lowercase();
+            s.starts_with("http://") || s.starts_with("https://") || s.starts_with("www.")
+        };
+        if field_key(k) == "source" && !v.as_str().is_some_and(web_address) {
             continue;
         }
         match best.iter_mut().find(|(bf, ..)| *bf == f) {
@@ -451,6 +463,31 @@ mod tests {
 
     fn ok(e: &ParsedEntry) -> &ParsedCaseStudy {
         e.result.as_ref().expect("entry should parse")
+    }
+
+    /// `source` is the link only when it is a web address; publication years and schema.org's
+    /// `datePublished` give the year.
+    #[test]
+    fn source_links_and_publication_years() {
+        let j = r#"[
+          {"title": "A", "source": "https://example.com/a", "published_year": 2023, "body": "b"},
+          {"title": "B", "source": "YouTube", "datePublished": "2022-05-01", "body": "b"},
+          {"title": "C", "source": "www.example.com/c", "url": "https://example.com/u",
+           "publicationYear": "2021", "body": "b"}
+        ]"#;
+        let es = parse_json(j).unwrap();
+        let got: Vec<(Option<&str>, Option<i32>)> = es
+            .iter()
+            .map(|e| (ok(e).link.as_deref(), ok(e).year))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("https://example.com/a"), Some(2023)),
+                (None, Some(2022)),
+                (Some("https://example.com/u"), Some(2021)),
+            ]
+        );
     }
 
     #[test]
