@@ -604,10 +604,13 @@ impl Library {
         store::detail(&conn, id)
     }
 
-    /// The case study's body rendered for the reader (sanitised HTML and contents).
+    /// The case study's body rendered for the reader (sanitised HTML and contents), without
+    /// a first heading that only repeats the title the reader shows above it.
     pub fn render(&self, id: CaseStudyId) -> Result<RenderedBody> {
-        let markdown = store::body_markdown(&lock(&self.reader), id)?;
-        Ok(render::to_html(&markdown))
+        let (title, markdown) = store::title_and_body(&lock(&self.reader), id)?;
+        Ok(render::to_html(render::without_title_heading(
+            &markdown, &title,
+        )))
     }
 
     pub fn stats(&self) -> Result<Stats> {

@@ -51,6 +51,43 @@ pub fn to_html(markdown: &str) -> RenderedBody {
     RenderedBody { html, toc }
 }
 
+/// `markdown` without its first block when that is a first-level heading saying the same as
+/// `title` (case and spacing aside; or its start, when the title was cut short): bare
+/// Markdown files begin with `# Title`, which the reader already shows above the body.
+pub fn without_title_heading<'a>(markdown: &'a str, title: &str) -> &'a str {
+    let mut events = Parser::new_ext(markdown, options()).into_offset_iter();
+    let Some((
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }),
+        heading,
+    )) = events.next()
+    else {
+        return markdown;
+    };
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::End(TagEnd::Heading(_)) => break,
+            _ => {}
+        }
+    }
+    let (text, title) = (
+        collapse_whitespace(&text).to_lowercase(),
+        collapse_whitespace(title).to_lowercase(),
+    );
+    let cut_short = title
+        .strip_suffix('…')
+        .is_some_and(|start| !start.is_empty() && text.starts_with(start.trim_end()));
+    if !text.is_empty() && (text == title || cut_short) {
+        markdown.get(heading.end..).unwrap_or(markdown)
+    } else {
+        markdown
+    }
+}
+
 /// The headings of a Markdown body, as [`to_html`] anchors them (cheaper: no HTML).
 pub fn headings(markdown: &str) -> Vec<TocEntry> {
     let mut toc = Vec::new();

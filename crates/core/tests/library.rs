@@ -191,6 +191,31 @@ fn a_changed_file_is_updated_and_searchable_at_once() {
     assert_eq!(lib.list().unwrap().len(), 1);
 }
 
+/// A bare Markdown file starting `# Title`: the title comes from the heading, and the
+/// reader, which shows the title above the body, does not show it a second time; the
+/// heading's words stay searchable.
+#[test]
+fn a_bare_markdown_title_heading_is_the_title_shown_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = empty_library(dir.path());
+    let files = tempfile::tempdir().unwrap();
+    let path = files.path().join("case.md");
+    std::fs::write(
+        &path,
+        "# Quokka Support Assistant\n\n## Overview\n\nAcme rebuilt its support assistant \
+         around retrieval, measuring answer quality every night before each release.\n",
+    )
+    .unwrap();
+    assert_eq!(import(&lib, std::slice::from_ref(&path)).added, 1);
+    let listed = lib.list().unwrap();
+    assert_eq!(listed[0].title, "Quokka Support Assistant");
+    let body = lib.render(listed[0].id).unwrap();
+    assert!(!body.html.contains("<h1"), "{}", body.html);
+    assert!(!body.html.contains("Quokka"), "{}", body.html);
+    assert!(body.html.contains("<h2 id=\"h-overview\">Overview</h2>"), "{}", body.html);
+    assert_eq!(search(&lib, "quokka").total, 1);
+}
+
 #[test]
 fn broken_files_are_reported_and_lose_nothing_else() {
     let dir = tempfile::tempdir().unwrap();

@@ -398,3 +398,36 @@ fn odd_strings_never_panic_and_are_deterministic() {
         let _ = to_plain_text(s);
     }
 }
+
+#[test]
+fn a_first_heading_repeating_the_title_is_left_to_the_reader_header() {
+    let md = "#  Support  Assistant at **Acme**\n\n## Overview\n\nText.\n";
+    assert_eq!(
+        without_title_heading(md, "Support assistant at Acme").trim_start(),
+        "## Overview\n\nText.\n"
+    );
+    // A title cut short at a word (the cap) still names the heading.
+    let long = "# Building an assistant for the support team\n\nText.\n";
+    assert_eq!(
+        without_title_heading(long, "Building an assistant for the…").trim_start(),
+        "Text.\n"
+    );
+    // Anything else stays: another heading, a second-level title, a title further down.
+    for (md, title) in [
+        ("# Overview\n\nText.\n", "Support assistant at Acme"),
+        (
+            "## Support assistant at Acme\n\nText.\n",
+            "Support assistant at Acme",
+        ),
+        (
+            "Intro.\n\n# Support assistant at Acme\n",
+            "Support assistant at Acme",
+        ),
+        ("# \n\nText.\n", ""),
+    ] {
+        assert_eq!(without_title_heading(md, title), md);
+    }
+    let toc = to_html(without_title_heading(md, "Support assistant at Acme")).toc;
+    assert_eq!(toc.len(), 1);
+    assert_eq!(toc[0].text, "Overview");
+}

@@ -448,9 +448,10 @@ pub fn detail(conn: &Connection, id: CaseStudyId) -> Result<CaseStudyDetail> {
     })
 }
 
-pub fn body_markdown(conn: &Connection, id: CaseStudyId) -> Result<String> {
-    conn.prepare_cached("SELECT body_markdown FROM case_studies WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
+/// A case study's title and Markdown body.
+pub fn title_and_body(conn: &Connection, id: CaseStudyId) -> Result<(String, String)> {
+    conn.prepare_cached("SELECT title, body_markdown FROM case_studies WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .ok_or_else(|| Error::NotFound(id.to_string()))
 }
