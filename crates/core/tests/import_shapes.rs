@@ -948,13 +948,14 @@ fn share(a: &std::collections::BTreeSet<String>, b: &std::collections::BTreeSet<
 }
 
 /// The whole corpus exported as one JSON Lines file and as one CSV file (the front matter's
-/// keys as fields, the body as a field) reads back record for record: the same metadata and
-/// the same body as the Markdown files.
+/// keys as fields, the body as a field), and as JSON Lines with the fields named as other
+/// exporters name them (`company_name`, `published_year`, `source`, …), reads back record
+/// for record: the same metadata and the same body as the Markdown files.
 #[test]
 fn corpus_as_json_lines_and_csv_reads_back() {
     let Some(dir) = corpus_dir() else { return };
     let mut wants = Vec::new();
-    let mut jsonl = String::new();
+    let (mut jsonl, mut other_keys) = (String::new(), String::new());
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record([
         "title",
@@ -981,6 +982,16 @@ fn corpus_as_json_lines_and_csv_reads_back() {
             .to_string(),
         );
         jsonl.push('\n');
+        // The same record as another exporter would name its fields.
+        other_keys.push_str(
+            &serde_json::json!({
+                "name": s.title, "company_name": s.company, "industry_tags": s.industry,
+                "published_year": s.year, "source": s.link, "short_summary": s.summary,
+                "llmops_tags": s.tags, "full_summary": s.body, "source_name": "LLMOps Database",
+            })
+            .to_string(),
+        );
+        other_keys.push('\n');
         csv.write_record([
             field(&s.title),
             field(&s.company),
@@ -995,7 +1006,11 @@ fn corpus_as_json_lines_and_csv_reads_back() {
         wants.push(want);
     }
     let csv = csv.into_inner().unwrap();
-    for (name, bytes) in [("corpus.jsonl", jsonl.as_bytes()), ("corpus.csv", &csv[..])] {
+    for (name, bytes) in [
+        ("corpus.jsonl", jsonl.as_bytes()),
+        ("other-keys.jsonl", other_keys.as_bytes()),
+        ("corpus.csv", &csv[..]),
+    ] {
         let entries = parse_file(name, bytes).unwrap();
         assert_eq!(entries.len(), wants.len(), "{name}");
         for (e, want) in entries.iter().zip(&wants) {

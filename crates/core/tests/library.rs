@@ -212,7 +212,11 @@ fn a_bare_markdown_title_heading_is_the_title_shown_once() {
     let body = lib.render(listed[0].id).unwrap();
     assert!(!body.html.contains("<h1"), "{}", body.html);
     assert!(!body.html.contains("Quokka"), "{}", body.html);
-    assert!(body.html.contains("<h2 id=\"h-overview\">Overview</h2>"), "{}", body.html);
+    assert!(
+        body.html.contains("<h2 id=\"h-overview\">Overview</h2>"),
+        "{}",
+        body.html
+    );
     assert_eq!(search(&lib, "quokka").total, 1);
 }
 
