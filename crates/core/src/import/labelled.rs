@@ -232,6 +232,29 @@ pub fn split_heading(text: &str) -> (String, String) {
 }
 
 fn split_heading_with(text: &str, hint: Option<&str>) -> (String, String) {
+    let (heading, after) = split_heading_words(text, hint);
+    // A heading never ends with a list marker: `Deployment Metrics - Handles 1.5M queries - …`
+    // is a heading and then a list; so is a run of capitalised items with no sentence after
+    // it (`Core Functions - Customer Service - Advisory`), though one dash may be the
+    // heading's own (`Luigi - Binary Classifier`).
+    if after.is_empty() && heading.matches(" - ").count() >= 2 {
+        if let Some((head, list)) = heading.split_once(" - ") {
+            return (head.to_string(), format!("- {list}"));
+        }
+    }
+    match heading.rsplit_once(' ') {
+        Some((head, "-" | "*" | "•")) if !head.trim().is_empty() => {
+            let marker = &heading[head.len() + 1..];
+            (
+                head.to_string(),
+                format!("{marker} {after}").trim_end().to_string(),
+            )
+        }
+        _ => (heading, after),
+    }
+}
+
+fn split_heading_words(text: &str, hint: Option<&str>) -> (String, String) {
     let words: Vec<&str> = text.split_whitespace().collect();
     let join = |a: &[&str]| a.join(" ");
     let mut candidates: Vec<usize> = Vec::new();
@@ -502,6 +525,16 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_list_right_after_a_heading_is_not_part_of_it() {
+        let flat = "### Deployment Metrics - Handles 1.5 million queries a month - Supports twelve languages ### Core Functions - Customer Service - Advisory Services ### Luigi - Binary Classifier Luigi decides which tickets need a person.";
+        assert_eq!(
+            restore_flattened(flat),
+            "### Deployment Metrics\n\n- Handles 1.5 million queries a month\n- Supports twelve languages\n\n\
+             ### Core Functions\n\n- Customer Service\n- Advisory Services\n\n\
+             ### Luigi - Binary Classifier\n\nLuigi decides which tickets need a person."
+        );
+    }
     #[test]
     fn parses_labels_and_strips_footer() {
         let t = "Company\nAcme\nTitle\nA Title\nIndustry\nTech\nYear\n2023\nSummary (short)\nShort one.\nTags: rag, agents\n## Overview Body text here.\n\nStart deploying reproducible AI workflows today\n\nEnterprise-grade MLOps platform trusted by thousands of companies in production.";
