@@ -818,15 +818,17 @@ fn as_page_text(md: &str) -> String {
 
 /// Every case study of the corpus laid out as seed 002 (a copied web page: the site's name,
 /// title, company and year, the source link, summary, industry, technologies, the body as
-/// text, other case studies after it) reads back with its metadata, its body's words and
-/// nearly all its headings; on every other page the technologies line shows three tags as
-/// the site's cards do (`rag customer_support chatbot +9`), and they are read too; every
-/// third page is a Windows-1252 file.
+/// text, its lists' items as plain lines, other case studies after it) reads back with its
+/// metadata, its body's words and nearly all its headings, few list items taken for
+/// headings; on every other page the technologies line shows three tags as the site's
+/// cards do (`rag customer_support chatbot +9`), and they are read too; every third page is
+/// a Windows-1252 file.
 #[test]
 fn corpus_scraped_pages_read_back() {
     let Some(dir) = corpus_dir() else { return };
     let (mut files, mut meta_ok, mut words_ok, mut tags_ok, mut tagged) = (0usize, 0, 0, 0, 0);
     let (mut total, mut exact, mut legacy, mut legacy_same) = (0usize, 0usize, 0usize, 0usize);
+    let mut extra = 0usize;
     let mut misses = Vec::new();
     for p in corpus_files(&dir) {
         let text = std::fs::read_to_string(&p).unwrap();
@@ -903,6 +905,7 @@ fn corpus_scraped_pages_read_back() {
                 exact += 1;
             }
         }
+        extra += got_h.len();
         if !(meta && clean) && misses.len() < 15 {
             misses.push(format!(
                 "{name}: {format:?} {:?} {:?} {:?}",
@@ -913,7 +916,7 @@ fn corpus_scraped_pages_read_back() {
     let rate = exact as f64 / total.max(1) as f64;
     eprintln!(
         "corpus: scraped pages: metadata right in {meta_ok}/{files}, body words kept in {words_ok}/{files}, \
-         shown tags read in {tags_ok}/{tagged}, headings {exact}/{total} ({:.1}%); {legacy_same}/{legacy} Windows-1252 pages read as in UTF-8",
+         shown tags read in {tags_ok}/{tagged}, headings {exact}/{total} ({:.1}%, {extra} not in the original); {legacy_same}/{legacy} Windows-1252 pages read as in UTF-8",
         rate * 100.0
     );
     for m in &misses {
@@ -925,10 +928,12 @@ fn corpus_scraped_pages_read_back() {
     assert_eq!(tags_ok, tagged);
     assert_eq!(legacy_same, legacy);
     assert!(
-        rate >= 0.95,
+        rate >= 0.98,
         "only {:.1}% of headings restored",
         rate * 100.0
     );
+    // The bodies' list items are plain lines in these pages: few may pass for headings.
+    assert!(extra * 10 <= total, "{extra} headings not in the original");
 }
 
 fn words(text: &str) -> std::collections::BTreeSet<String> {

@@ -97,13 +97,95 @@ fn is_heading_line(line: &str) -> bool {
     {
         return false;
     }
-    if t.ends_with(['.', ',', ';', ':', '!', '"', '”', '’', '\'', ')', ']', '…']) {
+    if t.ends_with(['.', ',', ';', ':', '!', '"', '”', '’', '\'', ']', '…']) {
         return false;
     }
-    if is_list_item(t) || t.contains(". ") {
+    // `Chain of Thought (CoT)` is a heading; `… (see below).` or a lone `x)` is not.
+    if t.ends_with(')') && (t.matches('(').count() != t.matches(')').count() || t.ends_with(".)")) {
         return false;
     }
-    true
+    let sentences = t
+        .match_indices(". ")
+        .any(|(i, _)| !ABBREVIATIONS.iter().any(|a| t[..i].ends_with(a)));
+    !is_list_item(t) && !sentences
+}
+
+/// Words after which `. ` does not end a sentence (`N-gram vs. Draft Models`).
+const ABBREVIATIONS: [&str; 6] = ["vs", "e.g", "i.e", "etc", "approx", "No"];
+
+/// Small words a Title Case heading leaves in lower case.
+const SMALL_WORDS: [&str; 30] = [
+    "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "with",
+    "from", "as", "vs", "vs.", "via", "into", "over", "per", "is", "are", "be", "its", "than",
+    "up", "out",
+];
+
+/// Every word after the first capitalised, but for small words: `Scaling Agents at Acme`,
+/// not `Anticipate upcoming steps in the call flow`.
+fn is_title_case(line: &str) -> bool {
+    line.split_whitespace().skip(1).all(|w| {
+        let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+        !w.chars().next().is_some_and(char::is_lowercase)
+            || SMALL_WORDS.contains(&w.trim_end_matches(|c: char| !c.is_alphanumeric()))
+    })
+}
+
+/// What each body line is. A heading-like line (see [`is_heading_line`]) is a heading,
+/// unless it is one of a list whose markers the copy lost: in a run of such lines next to
+/// each other, the ones not in Title Case are items, and so is a Title Case one after
+/// another Title Case one (or first, after a line ending with `:`); a Title Case line after
+/// items heads the next part. A lone line in sentence case after a `:` is an item too.
+/// Runs of Title Case lines only stay headings (a heading and its first subheading).
+fn body_kinds(body: &[&str]) -> Vec<Kind> {
+    let n = body.len();
+    let candidate = |k: usize| k + 1 < n && is_heading_line(body[k]);
+    let mut kinds: Vec<Kind> = (0..n)
+        .map(|k| {
+            if candidate(k) {
+                Kind::Heading
+            } else if body[k].starts_with("• ") {
+                Kind::Item
+            } else {
+                Kind::Text
+            }
+        })
+        .collect();
+    let mut k = 0;
+    while k < n {
+        if !candidate(k) {
+            k += 1;
+            continue;
+        }
+        let end = (k..n).find(|&j| !candidate(j)).unwrap_or(n);
+        let after_colon = k > 0 && body[k - 1].ends_with(':');
+        let run = &body[k..end];
+        let mixed = run.iter().any(|l| !is_title_case(l));
+        for (i, line) in run.iter().enumerate() {
+            // A Title Case line right after items ends their list and heads the next part.
+            let heads = if i == 0 {
+                !after_colon
+            } else {
+                !is_title_case(run[i - 1])
+            };
+            let item = if run.len() >= 2 {
+                mixed && !(is_title_case(line) && heads)
+            } else {
+                after_colon && !is_title_case(line)
+            };
+            if item {
+                kinds[k + i] = Kind::Item;
+            }
+        }
+        k = end;
+    }
+    kinds
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Heading,
+    Item,
+    Text,
 }
 
 fn is_list_item(t: &str) -> bool {
@@ -206,17 +288,25 @@ pub fn parse(text: &str) -> ParsedCaseStudy {
         .unwrap_or(rest.len());
     let mut body: Vec<&str> = rest[..end].to_vec();
     strip_footer(&mut body);
-    let mut blocks = Vec::with_capacity(body.len());
-    for (k, line) in body.iter().enumerate() {
-        if k + 1 < body.len() && is_heading_line(line) {
-            blocks.push(format!("## {line}"));
-        } else if let Some(item) = line.strip_prefix("• ") {
-            blocks.push(format!("- {item}"));
-        } else {
-            blocks.push((*line).to_string());
+    let mut out = String::new();
+    let mut last = Kind::Text;
+    for (line, kind) in body.iter().zip(body_kinds(&body)) {
+        if !out.is_empty() {
+            // A list's items one under the other, as one list.
+            out.push_str(if kind == Kind::Item && last == Kind::Item {
+                "\n"
+            } else {
+                "\n\n"
+            });
         }
+        match kind {
+            Kind::Heading => out.push_str(&format!("## {line}")),
+            Kind::Item => out.push_str(&format!("- {}", line.strip_prefix("• ").unwrap_or(line))),
+            Kind::Text => out.push_str(line),
+        }
+        last = kind;
     }
-    cs.body_markdown = blocks.join("\n\n");
+    cs.body_markdown = out;
     markdown::finish(cs)
 }
 
@@ -266,6 +356,27 @@ mod tests {
         assert_eq!(
             cs.body_markdown,
             "## Overview\n\nAcme runs agents. They work.\n\n## What Went Wrong?\n\nLatency was high."
+        );
+    }
+
+    /// List items whose markers the copy lost are items, not headings; the headings around
+    /// them stay headings.
+    #[test]
+    fn lines_of_a_list_are_items_and_headings_stay_headings() {
+        let page = PAGE.replace(
+            "Latency was high.\n\n",
+            "Latency was high. The fixes were:\n\nCaching of repeated prompts\n\nShorter timeouts on slow tools\n\n\
+             Chain of Thought (CoT)\n\nPrompts ask for reasoning first.\n\nLessons Learned\n\nSmaller models were enough\n\n\
+             Evaluation came first\n\nN-gram vs. Draft Model Approaches\n\nBoth were tried.\n\n",
+        );
+        let cs = parse(&page);
+        assert_eq!(
+            cs.body_markdown,
+            "## Overview\n\nAcme runs agents. They work.\n\n## What Went Wrong?\n\n\
+             Latency was high. The fixes were:\n\n- Caching of repeated prompts\n- Shorter timeouts on slow tools\n\n\
+             ## Chain of Thought (CoT)\n\nPrompts ask for reasoning first.\n\n## Lessons Learned\n\n\
+             - Smaller models were enough\n- Evaluation came first\n\n\
+             ## N-gram vs. Draft Model Approaches\n\nBoth were tried."
         );
     }
 
