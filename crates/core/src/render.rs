@@ -207,8 +207,20 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 /// Parser events rewritten for Casebook's HTML contract (ids, images, cells, footnotes,
 /// tasks), with the table of contents.
+/// Deepest nesting of quotes, lists and list items the reader shows; deeper ones are shown
+/// at this depth. (The sanitiser's HTML parser works in the square of the nesting: 20,000
+/// nested `>` quotes took a second, 100,000 a minute.)
+const MAX_CONTAINER_DEPTH: usize = 48;
+/// Most tags of raw HTML in a body passed on to the sanitiser; past them, raw HTML is shown
+/// as text (same reason).
+const MAX_RAW_HTML_TAGS: usize = 4_000;
+
 fn prepare_events(markdown: &str) -> (Vec<Event<'_>>, Vec<TocEntry>) {
     let mut out: Vec<Event<'_>> = Vec::new();
+    // Per open quote, list or item: whether it is shown; how many shown are open.
+    let mut containers: Vec<bool> = Vec::new();
+    let mut shown_depth = 0usize;
+    let mut raw_tags = 0usize;
     let mut toc = Vec::new();
     let mut anchors = Anchors::default();
     // Heading being buffered: level, its inner events, its text.
@@ -240,6 +252,37 @@ fn prepare_events(markdown: &str) -> (Vec<Event<'_>>, Vec<TocEntry>) {
             }
             continue;
         }
+        match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
+                let shown = shown_depth < MAX_CONTAINER_DEPTH;
+                containers.push(shown);
+                if !shown {
+                    continue;
+                }
+                shown_depth += 1;
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
+                if containers.pop() == Some(false) {
+                    continue;
+                }
+                shown_depth = shown_depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        let event = match event {
+            Event::Html(h) | Event::InlineHtml(h)
+                if raw_tags + h.matches('<').count() > MAX_RAW_HTML_TAGS =>
+            {
+                raw_tags = MAX_RAW_HTML_TAGS;
+                Event::Text(h)
+            }
+            other => {
+                if let Event::Html(h) | Event::InlineHtml(h) = &other {
+                    raw_tags += h.matches('<').count();
+                }
+                other
+            }
+        };
         let rewritten: Event<'_> = match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level_number(level), Vec::new(), String::new()));

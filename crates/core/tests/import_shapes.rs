@@ -538,6 +538,75 @@ fn hostile_inputs_do_not_panic_or_crawl() {
     );
 }
 
+/// Files nested 100,000 deep — quotes, lists, raw HTML in Markdown; `<div>`s and lists in
+/// HTML — on a thread with the app's 2 MiB stack: HTML that deep is refused with its
+/// reason, Markdown is read and rendered for the reader with its text. (Before the limits,
+/// the HTML parsers' work grew with the square of the depth: 6 minutes for 200 KB of
+/// nested list markers.) The time bound only catches a return of that.
+#[test]
+fn deeply_nested_files_are_refused_or_read_without_crawling() {
+    let start = std::time::Instant::now();
+    let n = 100_000;
+    let cases = [
+        (
+            "quotes.md",
+            format!("# T\n\n{} quoted words", ">".repeat(n)),
+        ),
+        ("lists.md", format!("# T\n\n{}listed words", "- ".repeat(n))),
+        (
+            "raw.md",
+            format!("# T\n\ntext {} raw words", "<div>".repeat(n)),
+        ),
+        (
+            "divs.html",
+            format!(
+                "<html><body>{}x{}</body></html>",
+                "<div>".repeat(n),
+                "</div>".repeat(n)
+            ),
+        ),
+        (
+            "lists.html",
+            format!(
+                "<html><body><article>{}x</article></body></html>",
+                "<ul><li>".repeat(n)
+            ),
+        ),
+    ];
+    let results = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            cases
+                .iter()
+                .map(|(name, text)| match parse_file(name, text.as_bytes()) {
+                    Err(e) => (*name, Err(e)),
+                    Ok(entries) => {
+                        let n = casebook_core::normalize::normalize(ok(&entries[0]).clone());
+                        (
+                            *name,
+                            Ok(casebook_core::render::to_html(&n.body_markdown).html),
+                        )
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap()
+        .join()
+        .expect("no overflow");
+    for (name, r) in results {
+        match (name, r) {
+            ("quotes.md", Ok(h)) => assert!(h.contains("quoted words")),
+            ("lists.md", Ok(h)) => assert!(h.contains("listed words")),
+            ("raw.md", Ok(h)) => assert!(h.contains("raw words")),
+            ("divs.html" | "lists.html", Err(ParseError::Malformed { reason, .. })) => {
+                assert!(reason.contains("nested more than"), "{reason}")
+            }
+            (name, r) => panic!("{name}: {r:?}"),
+        }
+    }
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+}
+
 // ---------------------------------------------------------------- the corpus
 
 fn corpus_dir() -> Option<PathBuf> {

@@ -9,12 +9,71 @@
 //! and style text never reaches the output.
 
 use crate::import::markdown::{self, clean, split_tags, year_from_str};
+use crate::import::ParseError;
 use crate::model::ParsedCaseStudy;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 /// Recursion depth past which a subtree is flattened to plain text (iteratively).
 const MAX_DEPTH: usize = 100;
+
+/// Deepest element nesting an HTML file or fragment may have. The HTML parser checks the
+/// elements open around each new one, so its work grows with the square of the nesting:
+/// 100,000 nested `<div>`s (1 MB) took minutes. Real pages stay far below this.
+pub const MAX_NESTING: usize = 2048;
+
+/// Elements that never hold others, or whose end tag may be left out (so that an unclosed
+/// one does not nest what follows): not counted by [`nesting`].
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "frame", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "option", "optgroup", "rt", "rp", "colgroup", "html", "head", "body", "image",
+];
+
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "plaintext"];
+
+/// How deeply `html`'s elements nest, counted from its tags alone (a cheap upper estimate
+/// of what the parser will build), stopping once past `stop_past`.
+pub(crate) fn nesting(html: &str, stop_past: usize) -> usize {
+    let b = html.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(at) = b[i..].iter().position(|&c| c == b'<') {
+        i += at + 1;
+        let closing = b.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let len = b[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if len == 0 {
+            continue; // a comment, a doctype, a lone `<`
+        }
+        let name = html[start..start + len].to_ascii_lowercase();
+        i = start + len;
+        if NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        let tag_end = b[i..].iter().position(|&c| c == b'>').map(|e| i + e);
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if tag_end.is_some_and(|e| b[e - 1] == b'/') {
+            // `<x/>`: opens nothing
+        } else if RAW_TEXT.contains(&name.as_str()) {
+            // Skip the element's text: its `<`s are not tags.
+            let end_tag = format!("</{name}");
+            let rest = html[i..].to_ascii_lowercase();
+            i += rest.find(&end_tag).unwrap_or(rest.len());
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if deepest > stop_past {
+                break;
+            }
+        }
+    }
+    deepest
+}
 
 /// Elements never rendered.
 const SKIP_TAGS: &[&str] = &[
@@ -137,7 +196,14 @@ fn plain_text(el: ElementRef) -> String {
 }
 
 /// Parse a saved HTML page.
-pub fn parse(text: &str) -> ParsedCaseStudy {
+pub fn parse(text: &str) -> Result<ParsedCaseStudy, ParseError> {
+    let depth = nesting(text, MAX_NESTING);
+    if depth > MAX_NESTING {
+        return Err(ParseError::Malformed {
+            format: "HTML",
+            reason: format!("elements nested more than {MAX_NESTING} deep"),
+        });
+    }
     let doc = Html::parse_document(text);
     let site = meta(&doc, &["og:site_name", "application-name"]);
     let h1 = sel("h1").and_then(|s| doc.select(&s).map(text_of).find(|t| !t.is_empty()));
@@ -208,16 +274,38 @@ pub fn parse(text: &str) -> ParsedCaseStudy {
         }
         cs.body_markdown = r.blocks.join("\n\n");
     }
-    markdown::finish(cs)
+    Ok(markdown::finish(cs))
 }
 
-/// An HTML fragment (a line of a Markdown body written in HTML) as Markdown.
+/// An HTML fragment (a line of a Markdown body written in HTML) as Markdown; nested past
+/// [`MAX_NESTING`], its text only.
 pub(crate) fn fragment_to_markdown(fragment: &str) -> String {
+    if nesting(fragment, MAX_NESTING) > MAX_NESTING {
+        return text_without_tags(fragment);
+    }
     let doc = Html::parse_fragment(fragment);
     let mut r = Renderer::default();
     r.block(doc.root_element(), 0);
     r.flush();
     r.blocks.join("\n\n")
+}
+
+/// The text between an HTML string's tags (`<…>` dropped, entities left as written).
+fn text_without_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn json_ld_year(doc: &Html) -> Option<i32> {
@@ -661,7 +749,7 @@ mod tests {
 
     #[test]
     fn converts_a_saved_page() {
-        let cs = parse(PAGE);
+        let cs = parse(PAGE).unwrap();
         assert_eq!(cs.title.as_deref(), Some("How Acme Ships Agents"));
         assert_eq!(cs.summary.as_deref(), Some("Acme built & shipped agents."));
         assert_eq!(cs.year, Some(2024));
@@ -687,28 +775,67 @@ mod tests {
 
     #[test]
     fn title_fallbacks() {
-        let cs = parse("<html><head><title>Plain Title — Site</title></head><body><p>Hello there.</p></body></html>");
+        let cs = parse("<html><head><title>Plain Title — Site</title></head><body><p>Hello there.</p></body></html>").unwrap();
         assert_eq!(cs.title.as_deref(), Some("Plain Title"));
         assert_eq!(cs.body_markdown, "Hello there.");
-        let cs = parse("<html><body><h1>Only H1</h1><p>x</p></body></html>");
+        let cs = parse("<html><body><h1>Only H1</h1><p>x</p></body></html>").unwrap();
         assert_eq!(cs.title.as_deref(), Some("Only H1"));
         assert_eq!(cs.body_markdown, "x");
+    }
+
+    /// The parser's work grows with the square of the nesting (100,000 nested `<div>`s took
+    /// minutes): a file nested past the limit is refused at once; siblings, void elements,
+    /// elements with optional end tags and the text of scripts do not count.
+    #[test]
+    fn nesting_past_the_limit_is_refused_and_counted_from_tags() {
+        let deep = |n: usize| {
+            format!(
+                "<html><body>{}x{}</body></html>",
+                "<div>".repeat(n),
+                "</div>".repeat(n)
+            )
+        };
+        assert_eq!(nesting(&deep(MAX_NESTING), MAX_NESTING), MAX_NESTING);
+        let t = std::time::Instant::now();
+        assert_eq!(
+            parse(&deep(100_000)),
+            Err(ParseError::Malformed {
+                format: "HTML",
+                reason: format!("elements nested more than {MAX_NESTING} deep"),
+            })
+        );
+        assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+        let flat = format!(
+            "<html><body><ul>{}</ul>{}<p>a<p>b<br><img src=x><hr/><script>{}</script></body></html>",
+            "<li>item".repeat(10_000),
+            "<div>x</div>".repeat(10_000),
+            "<div>".repeat(10_000)
+        );
+        assert_eq!(nesting(&flat, MAX_NESTING), 1);
+        assert!(parse(&flat).is_ok());
+        // A Markdown line written in HTML that deep keeps its text.
+        let line = format!(
+            "{}some words{}",
+            "<div>".repeat(10_000),
+            "</div>".repeat(10_000)
+        );
+        assert_eq!(fragment_to_markdown(&line), "some words");
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
         let html = format!(
             "<html><body>{}deep text{}</body></html>",
-            "<div>".repeat(20_000),
-            "</div>".repeat(20_000)
+            "<div>".repeat(2_000),
+            "</div>".repeat(2_000)
         );
-        let cs = parse(&html);
+        let cs = parse(&html).unwrap();
         assert!(cs.body_markdown.contains("deep text"));
         let html = format!(
             "<html><body>{}<script>bad()</script>x</body></html>",
-            "<span>".repeat(5_000)
+            "<span>".repeat(2_000)
         );
-        assert!(!parse(&html).body_markdown.contains("bad"));
+        assert!(!parse(&html).unwrap().body_markdown.contains("bad"));
     }
 
     #[test]
@@ -719,7 +846,7 @@ mod tests {
             "<table><tr><td>cell words here".repeat(depth),
             "</td></tr></table>".repeat(depth)
         );
-        let md = parse(&html).body_markdown;
+        let md = parse(&html).unwrap().body_markdown;
         assert_eq!(md.matches("cell words here").count(), depth, "{md}");
         assert!(
             md.len() < html.len(),

@@ -96,7 +96,7 @@ pub fn parse_text(name: &str, text: &str) -> Result<Vec<ParsedEntry>, ParseError
         Shape::Json => records::parse_json(text),
         Shape::Jsonl => records::parse_jsonl(text),
         Shape::Csv => records::parse_csv(text),
-        Shape::Html => single(SourceFormat::Html, html::parse(text)),
+        Shape::Html => single(SourceFormat::Html, html::parse(text)?),
         Shape::Labelled => single(SourceFormat::Labelled, labelled::parse(text)),
         Shape::Scraped => single(SourceFormat::Scraped, scraped::parse(text)),
         Shape::Markdown => single(SourceFormat::Markdown, markdown_only(text)),
