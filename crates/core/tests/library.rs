@@ -191,9 +191,9 @@ fn a_changed_file_is_updated_and_searchable_at_once() {
     assert_eq!(lib.list().unwrap().len(), 1);
 }
 
-/// A bare Markdown file starting `# Title`: the title comes from the heading, and the
-/// reader, which shows the title above the body, does not show it a second time; the
-/// heading's words stay searchable.
+/// A bare Markdown file starting `# Title`: the title comes from the heading, and neither
+/// the reader nor the result row, which show the title above the body, show it a second
+/// time; the heading's words stay searchable.
 #[test]
 fn a_bare_markdown_title_heading_is_the_title_shown_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -218,6 +218,9 @@ fn a_bare_markdown_title_heading_is_the_title_shown_once() {
         body.html
     );
     assert_eq!(search(&lib, "quokka").total, 1);
+    // Nor does its row in the results (no summary: the body's start) begin with it again.
+    let row = &search(&lib, "").hits[0];
+    assert!(row.snippet.starts_with("Overview"), "{}", row.snippet);
 }
 
 #[test]

@@ -652,16 +652,18 @@ impl SearchIndex {
                 let notes = text(f.annotations).unwrap_or("");
                 let matched_annotations =
                     matched.iter().any(|m| m.field == MatchField::Annotations);
+                let lead = || match summary {
+                    "" => snippet::lead(snippet::after_title(body, text(f.title).unwrap_or(""))),
+                    _ => snippet::lead(summary),
+                };
                 let snippet = if body_hl.has_terms() {
                     body_hl
                         .snippet(body)
                         .or_else(|| summary_hl.snippet(summary))
                         .or_else(|| notes_hl.snippet(notes))
-                        .unwrap_or_else(|| {
-                            snippet::lead(if summary.is_empty() { body } else { summary })
-                        })
+                        .unwrap_or_else(lead)
                 } else {
-                    snippet::lead(if summary.is_empty() { body } else { summary })
+                    lead()
                 };
                 Ok(SearchHit {
                     id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(r.id) as CaseStudyId,

@@ -150,6 +150,18 @@ fn best_spot(text: &str, needles: &[String]) -> Option<usize> {
     Some(best.1)
 }
 
+/// `body` after its first words when they are the title (a bare Markdown file's `# Title`
+/// line): the row under the title need not repeat it.
+pub fn after_title<'a>(body: &'a str, title: &str) -> &'a str {
+    let body = body.trim_start();
+    match body.get(..title.len()) {
+        Some(start) if !title.is_empty() && start.eq_ignore_ascii_case(title) => {
+            &body[title.len()..]
+        }
+        _ => body,
+    }
+}
+
 /// The start of `text`, about a snippet long, cut at a word boundary, escaped.
 pub fn lead(text: &str) -> String {
     let text = text.trim();
@@ -176,6 +188,23 @@ mod tests {
         let text = format!("agent here. {} retrieval agents together", "x ".repeat(300));
         let spot = best_spot(&text, &["agent".into(), "retriev".into()]).unwrap();
         assert!(spot > 300, "{spot}");
+    }
+
+    #[test]
+    fn a_body_starting_with_its_title_leads_after_it() {
+        let body = "Cutting Latency at Acme\nOverview\nAcme answers questions.";
+        assert_eq!(
+            after_title(body, "Cutting latency at Acme").trim_start(),
+            "Overview\nAcme answers questions."
+        );
+        assert_eq!(after_title(body, "Something else"), body);
+        assert_eq!(after_title(body, ""), body);
+        // A multi-byte title, and a body shorter than it.
+        assert_eq!(after_title("Café — A", "Café — A study"), "Café — A");
+        assert_eq!(
+            after_title("Café — A\ntext", "café — a").trim_start(),
+            "text"
+        );
     }
 
     #[test]
