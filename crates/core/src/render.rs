@@ -147,6 +147,8 @@ pub fn first_paragraph(markdown: &str) -> String {
 #[derive(Default)]
 struct Anchors {
     used: HashSet<String>,
+    /// Per base anchor, the next number to try.
+    next: HashMap<String, usize>,
 }
 
 impl Anchors {
@@ -157,10 +159,12 @@ impl Anchors {
         }
         let base = format!("{HEADING_ID_PREFIX}{slug}");
         let mut anchor = base.clone();
-        let mut n = 1usize;
+        // Numbering resumes where this base's last one stopped: 100,000 headings alike
+        // would otherwise try every number before theirs (minutes).
+        let n = self.next.entry(base.clone()).or_insert(1);
         while self.used.contains(&anchor) {
             anchor = format!("{base}-{n}");
-            n += 1;
+            *n += 1;
         }
         self.used.insert(anchor.clone());
         anchor
