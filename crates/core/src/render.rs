@@ -215,9 +215,15 @@ fn level_number(level: HeadingLevel) -> u8 {
 /// at this depth. (The sanitiser's HTML parser works in the square of the nesting: 20,000
 /// nested `>` quotes took a second, 100,000 a minute.)
 const MAX_CONTAINER_DEPTH: usize = 48;
-/// Most tags of raw HTML in a body passed on to the sanitiser; past them, raw HTML is shown
-/// as text (same reason).
+/// Most tags and attributes (counted as `<` and `=`) of raw HTML in a body passed on to the
+/// sanitiser; past them, raw HTML is shown as text (same reason, and its parser compares
+/// each attribute of a tag with the ones before it).
 const MAX_RAW_HTML_TAGS: usize = 4_000;
+
+/// What raw HTML costs of [`MAX_RAW_HTML_TAGS`].
+fn raw_html_cost(h: &str) -> usize {
+    h.bytes().filter(|&c| c == b'<' || c == b'=').count()
+}
 
 fn prepare_events(markdown: &str) -> (Vec<Event<'_>>, Vec<TocEntry>) {
     let mut out: Vec<Event<'_>> = Vec::new();
@@ -275,14 +281,14 @@ fn prepare_events(markdown: &str) -> (Vec<Event<'_>>, Vec<TocEntry>) {
         }
         let event = match event {
             Event::Html(h) | Event::InlineHtml(h)
-                if raw_tags + h.matches('<').count() > MAX_RAW_HTML_TAGS =>
+                if raw_tags + raw_html_cost(&h) > MAX_RAW_HTML_TAGS =>
             {
                 raw_tags = MAX_RAW_HTML_TAGS;
                 Event::Text(h)
             }
             other => {
                 if let Event::Html(h) | Event::InlineHtml(h) = &other {
-                    raw_tags += h.matches('<').count();
+                    raw_tags += raw_html_cost(h);
                 }
                 other
             }

@@ -539,8 +539,8 @@ fn hostile_inputs_do_not_panic_or_crawl() {
 }
 
 /// Files nested 100,000 deep — quotes, lists, raw HTML in Markdown; `<div>`s and lists in
-/// HTML — on a thread with the app's 2 MiB stack: HTML that deep is refused with its
-/// reason, Markdown is read and rendered for the reader with its text. (Before the limits,
+/// HTML — and a tag with 100,000 attributes, on a thread with the app's 2 MiB stack: such
+/// HTML is refused with its reason, Markdown is read and rendered for the reader with its text. (Before the limits,
 /// the HTML parsers' work grew with the square of the depth: 6 minutes for 200 KB of
 /// nested list markers.) The time bound only catches a return of that.
 #[test]
@@ -572,6 +572,10 @@ fn deeply_nested_files_are_refused_or_read_without_crawling() {
                 "<ul><li>".repeat(n)
             ),
         ),
+        (
+            "attrs.html",
+            format!("<html><body><p {}>x</p></body></html>", "a=1 ".repeat(n)),
+        ),
     ];
     let results = std::thread::Builder::new()
         .stack_size(2 << 20)
@@ -600,6 +604,9 @@ fn deeply_nested_files_are_refused_or_read_without_crawling() {
             ("raw.md", Ok(h)) => assert!(h.contains("raw words")),
             ("divs.html" | "lists.html", Err(ParseError::Malformed { reason, .. })) => {
                 assert!(reason.contains("nested more than"), "{reason}")
+            }
+            ("attrs.html", Err(ParseError::Malformed { reason, .. })) => {
+                assert!(reason.contains("attributes"), "{reason}")
             }
             (name, r) => panic!("{name}: {r:?}"),
         }

@@ -33,11 +33,41 @@ const NOT_NESTING: &[&str] = &[
 /// Elements whose content is text up to their end tag.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "plaintext"];
 
-/// How deeply `html`'s elements nest, counted from its tags alone (a cheap upper estimate
-/// of what the parser will build), stopping once past `stop_past`.
-pub(crate) fn nesting(html: &str, stop_past: usize) -> usize {
+/// Most attributes one tag may have: the HTML parser compares each new attribute with the
+/// ones before it (100,000 on one tag took 3 s; a 32 MiB file of them, an hour).
+pub const MAX_ATTRIBUTES: usize = 1024;
+
+/// What the tags of an HTML text say of the tree the parser would build.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct TagShape {
+    /// How deeply elements nest (an upper estimate).
+    pub deepest: usize,
+    /// The most attributes on one tag.
+    pub most_attributes: usize,
+}
+
+impl TagShape {
+    /// Why the HTML parser should not be given this text, if it should not.
+    pub fn refusal(&self) -> Option<String> {
+        if self.deepest > MAX_NESTING {
+            Some(format!("elements nested more than {MAX_NESTING} deep"))
+        } else if self.most_attributes > MAX_ATTRIBUTES {
+            Some(format!("a tag with more than {MAX_ATTRIBUTES} attributes"))
+        } else {
+            None
+        }
+    }
+}
+
+/// [`TagShape`] of `html`, from its tags alone (linear, no tree), stopping once past the
+/// limits.
+pub(crate) fn tag_shape(html: &str) -> TagShape {
     let b = html.as_bytes();
-    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    let mut shape = TagShape {
+        deepest: 0,
+        most_attributes: 0,
+    };
+    let (mut depth, mut i) = (0usize, 0usize);
     while let Some(at) = b[i..].iter().position(|&c| c == b'<') {
         i += at + 1;
         let closing = b.get(i) == Some(&b'/');
@@ -49,30 +79,60 @@ pub(crate) fn nesting(html: &str, stop_past: usize) -> usize {
         if len == 0 {
             continue; // a comment, a doctype, a lone `<`
         }
-        let name = html[start..start + len].to_ascii_lowercase();
-        i = start + len;
-        if NOT_NESTING.contains(&name.as_str()) {
-            continue;
-        }
-        let tag_end = b[i..].iter().position(|&c| c == b'>').map(|e| i + e);
-        if closing {
+        let name = &html[start..start + len];
+        let (end, attributes) = tag_end(b, start + len);
+        shape.most_attributes = shape.most_attributes.max(attributes);
+        i = end;
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if is(NOT_NESTING) || (closing && is(RAW_TEXT)) {
+            // opens (or closes) nothing that nests
+        } else if closing {
             depth = depth.saturating_sub(1);
-        } else if tag_end.is_some_and(|e| b[e - 1] == b'/') {
+        } else if end > 0 && b.get(end - 1) == Some(&b'/') {
             // `<x/>`: opens nothing
-        } else if RAW_TEXT.contains(&name.as_str()) {
-            // Skip the element's text: its `<`s are not tags.
-            let end_tag = format!("</{name}");
-            let rest = html[i..].to_ascii_lowercase();
-            i += rest.find(&end_tag).unwrap_or(rest.len());
+        } else if is(RAW_TEXT) {
+            i = end_tag(b, end, name.as_bytes()); // its text's `<`s are not tags
         } else {
             depth += 1;
-            deepest = deepest.max(depth);
-            if deepest > stop_past {
-                break;
-            }
+            shape.deepest = shape.deepest.max(depth);
+        }
+        if shape.refusal().is_some() {
+            break;
         }
     }
-    deepest
+    shape
+}
+
+/// Where the tag whose name ends at `from` ends (just past its `>`, or the text's end),
+/// and how many attributes it has (`=` outside quoted values).
+fn tag_end(b: &[u8], from: usize) -> (usize, usize) {
+    let (mut quote, mut attributes) = (None, 0usize);
+    for (k, &c) in b.iter().enumerate().skip(from) {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'=') => attributes += 1,
+            (None, b'>') => return (k + 1, attributes),
+            _ => {}
+        }
+    }
+    (b.len(), attributes)
+}
+
+/// Where the end tag `</name` of a raw-text element starts, searching from `from`.
+fn end_tag(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut i = from;
+    while let Some(at) = b[i..].windows(2).position(|w| w == b"</") {
+        let after = i + at + 2;
+        if b.get(after..after + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return i + at;
+        }
+        i = after;
+    }
+    b.len()
 }
 
 /// Elements never rendered.
@@ -197,11 +257,10 @@ fn plain_text(el: ElementRef) -> String {
 
 /// Parse a saved HTML page.
 pub fn parse(text: &str) -> Result<ParsedCaseStudy, ParseError> {
-    let depth = nesting(text, MAX_NESTING);
-    if depth > MAX_NESTING {
+    if let Some(reason) = tag_shape(text).refusal() {
         return Err(ParseError::Malformed {
             format: "HTML",
-            reason: format!("elements nested more than {MAX_NESTING} deep"),
+            reason,
         });
     }
     let doc = Html::parse_document(text);
@@ -277,10 +336,10 @@ pub fn parse(text: &str) -> Result<ParsedCaseStudy, ParseError> {
     Ok(markdown::finish(cs))
 }
 
-/// An HTML fragment (a line of a Markdown body written in HTML) as Markdown; nested past
-/// [`MAX_NESTING`], its text only.
+/// An HTML fragment (a line of a Markdown body written in HTML) as Markdown; past the
+/// limits of [`TagShape::refusal`], its text only.
 pub(crate) fn fragment_to_markdown(fragment: &str) -> String {
-    if nesting(fragment, MAX_NESTING) > MAX_NESTING {
+    if tag_shape(fragment).refusal().is_some() {
         return text_without_tags(fragment);
     }
     let doc = Html::parse_fragment(fragment);
@@ -795,7 +854,7 @@ mod tests {
                 "</div>".repeat(n)
             )
         };
-        assert_eq!(nesting(&deep(MAX_NESTING), MAX_NESTING), MAX_NESTING);
+        assert_eq!(tag_shape(&deep(MAX_NESTING)).deepest, MAX_NESTING);
         let t = std::time::Instant::now();
         assert_eq!(
             parse(&deep(100_000)),
@@ -811,8 +870,30 @@ mod tests {
             "<div>x</div>".repeat(10_000),
             "<div>".repeat(10_000)
         );
-        assert_eq!(nesting(&flat, MAX_NESTING), 1);
+        assert_eq!(
+            tag_shape(&flat),
+            TagShape {
+                deepest: 1,
+                most_attributes: 1
+            }
+        );
         assert!(parse(&flat).is_ok());
+        // One tag with too many attributes is refused too (quoted values do not count).
+        let attrs = format!(
+            "<html><body><p {}>x</p></body></html>",
+            "a=1 ".repeat(100_000)
+        );
+        assert!(
+            matches!(parse(&attrs), Err(ParseError::Malformed { reason, .. }) if reason.contains("attributes"))
+        );
+        let data = format!(
+            "<html><body><img src=\"data:image/png;base64,{}\"><p>x</p></body></html>",
+            "QUFB=".repeat(100_000)
+        );
+        assert_eq!(tag_shape(&data).most_attributes, 1);
+        // Many scripts: each one's text is skipped once (no quadratic rescans).
+        let scripts = "<script>if (a<b) x()</SCRIPT><div>".repeat(50_000);
+        assert_eq!(tag_shape(&scripts).deepest, MAX_NESTING + 1);
         // A Markdown line written in HTML that deep keeps its text.
         let line = format!(
             "{}some words{}",

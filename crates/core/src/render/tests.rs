@@ -456,6 +456,9 @@ fn nesting_is_capped_and_nothing_is_lost() {
     assert!(h.matches("<div>").count() <= MAX_RAW_HTML_TAGS);
     assert!(h.contains("&lt;div&gt;") && h.contains("words"));
     assert!(html("a <b>bold</b> c").contains("<b>bold</b>"));
+    let attrs = format!("text <p {}>x</p> words", "a=1 ".repeat(100_000));
+    let h = html(&attrs);
+    assert!(h.contains("a=1") && h.contains("words"), "{}", h.len());
 }
 
 /// Headings alike are numbered in order, each number tried once (100,000 `# h` lines took
