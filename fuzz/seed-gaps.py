@@ -178,3 +178,39 @@ req("req-collection-extreme", {"query": "", "filters": {"collection": -922337203
 req("req-companies-odd", {"query": "", "filters": {"companies": ["", " ", "CONVERSENOW", "Zen ML", "\u0000"], "industries": ["", "TECH", "nope"]}})
 req("req-many-tags", {"query": "", "filters": {"tags": [f"t{i}" for i in range(300)], "tag_mode": "any"}})
 req("req-typo-filtered", {"query": "retreival", "filters": {"industries": ["tech"]}, "sort": "newest", "page": {"offset": 1, "limit": 1}})
+# the request's fields one at a time, with each wrong type, null, or unknown; each sort with each filter alone
+WRONG = [None, "x", 1, -1, 1.5, True, [], {}, ["rag"], [1], {"a": 1}]
+for field in ["query", "filters", "sort", "page"]:
+    for j, v in enumerate(WRONG):
+        req(f"req-wrong-{field}-{j}", {"query": "rag", field: v} if field != "query" else {"query": v})
+for key, good in F.items():
+    for j, v in enumerate(WRONG):
+        req(f"req-filter-{key}-{j}", {"query": "model", "filters": {key: v}})
+    for i, sort in enumerate(["relevance", "newest", "title", "recently_opened", "oldest", ""]):
+        req(f"req-{key}-sort-{i}", {"query": "", "filters": {key: good}, "sort": sort, "page": {"offset": 0, "limit": 5}})
+        req(f"req-{key}-qsort-{i}", {"query": "agents", "filters": {key: good}, "sort": sort})
+for j, v in enumerate(WRONG):
+    req(f"req-page-offset-{j}", {"query": "rag", "page": {"offset": v, "limit": 3}})
+    req(f"req-page-limit-{j}", {"query": "rag", "page": {"offset": 0, "limit": v}})
+req("req-unknown-fields", {"query": "rag", "extra": 1, "filters": {"nope": 2}, "page": {"offset": 0, "limit": 1, "x": 0}})
+open(f"{out}/query/req-duplicate-keys", "wb").write(b'\0{"query":"rag","query":"llm","sort":"newest","sort":"title"}')
+# legacy encodings: English with only a few Western signs (read as Windows-1252, not a
+# look-alike), Central European and Turkish texts in their own; exporters' other field names
+pf("cp1252-pounds", ("UK fraud reached £1 billion in 2024, despite preventing £1.5 billion. " + BODY).encode("cp1252"), "a.txt")
+pf("cp1250-polish", "Zespół z Łodzi wdrożył model językowy, który odpowiada na pytania klientów. Żaden z pracowników nie musiał zmieniać nawyków.".encode("cp1250"), "a.txt")
+pf("cp1254-turkish", "İstanbul'daki ekip, müşteri sorularını yanıtlayan bir dil modeli geliştirdi. Maliyetler düştü.".encode("cp1254"), "a.md")
+pf("json-other-keys", json.dumps([{"name": "T", "company_name": "Acme", "published_year": 2023, "source": "https://x.example/a", "full_summary": BODY},
+                                  {"title": "U", "source": "YouTube", "datePublished": "2022-05-01", "publicationYear": "20x", "body": BODY}]), "a.json")
+pf("md-title-heading", "# Support assistant at Acme\n\n## Overview\n\n" + BODY, "a.md")
+# every parse_file input above, also as the one member of a real archive (a zip member reaches the
+# importers by its name, so the archive target starts from what the file target already reaches)
+import io, zipfile
+for name in sorted(os.listdir(f"{out}/parse_file")):
+    data = open(f"{out}/parse_file/{name}", "rb").read()
+    if not data:
+        continue
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("cases/" + NAMES[data[0] % len(NAMES)], data[1:])
+    d = f"{out}/zip_archive"; os.makedirs(d, exist_ok=True)
+    open(f"{d}/member-{name}", "wb").write(b"\0" + buf.getvalue())
