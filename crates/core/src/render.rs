@@ -209,8 +209,6 @@ fn level_number(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Parser events rewritten for Casebook's HTML contract (ids, images, cells, footnotes,
-/// tasks), with the table of contents.
 /// Deepest nesting of quotes, lists and list items the reader shows; deeper ones are shown
 /// at this depth. (The sanitiser's HTML parser works in the square of the nesting: 20,000
 /// nested `>` quotes took a second, 100,000 a minute.)
@@ -225,6 +223,8 @@ fn raw_html_cost(h: &str) -> usize {
     h.bytes().filter(|&c| c == b'<' || c == b'=').count()
 }
 
+/// Parser events rewritten for Casebook's HTML contract (ids, images, cells, footnotes,
+/// tasks), with the table of contents; nesting and raw HTML within the limits above.
 fn prepare_events(markdown: &str) -> (Vec<Event<'_>>, Vec<TocEntry>) {
     let mut out: Vec<Event<'_>> = Vec::new();
     // Per open quote, list or item: whether it is shown; how many shown are open.
