@@ -66,12 +66,18 @@ const ALIASES: &[(&str, Field, u8)] = &[
     ("text", Field::Body, 5),
 ];
 
-fn field_of(key: &str) -> Option<(Field, u8)> {
+/// The alias a key spells (normalised), with its field and priority.
+fn field_of(key: &str) -> Option<(&'static str, Field, u8)> {
     let k = field_key(key);
-    ALIASES
+    ALIASES.iter().find(|(a, _, _)| *a == k).copied()
+}
+
+/// Whether a value reads as a web address (`https://…`, `www.…`).
+fn is_web_address(s: &str) -> bool {
+    let s = s.trim_start();
+    ["http://", "https://", "www."]
         .iter()
-        .find(|(a, _, _)| *a == k)
-        .map(|&(_, f, p)| (f, p))
+        .any(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
 }
 
 /// True when an object has at least one known case-study field.
@@ -116,15 +122,13 @@ pub(crate) fn from_object(
     // Pick, per field, the present alias with the best priority.
     let mut best: Vec<(Field, u8, &str, &Value)> = Vec::new();
     for (k, v) in obj {
-        let Some((f, p)) = field_of(k) else { continue };
+        let Some((alias, f, p)) = field_of(k) else {
+            continue;
+        };
         if v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()) {
             continue;
         }
-        let web_address = |s: &str| {
-            let s = s.trim_start().to_ascii_lowercase();
-            s.starts_with("http://") || s.starts_with("https://") || s.starts_with("www.")
-        };
-        if field_key(k) == "source" && !v.as_str().is_some_and(web_address) {
+        if alias == "source" && !v.as_str().is_some_and(is_web_address) {
             continue;
         }
         match best.iter_mut().find(|(bf, ..)| *bf == f) {

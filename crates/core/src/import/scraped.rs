@@ -138,12 +138,13 @@ fn is_title_case(line: &str) -> bool {
 /// Runs of Title Case lines only stay headings (a heading and its first subheading).
 fn body_kinds(body: &[&str]) -> Vec<Kind> {
     let n = body.len();
-    let candidate = |k: usize| k + 1 < n && is_heading_line(body[k]);
-    let mut kinds: Vec<Kind> = (0..n)
-        .map(|k| {
-            if candidate(k) {
+    let mut kinds: Vec<Kind> = body
+        .iter()
+        .enumerate()
+        .map(|(k, line)| {
+            if k + 1 < n && is_heading_line(line) {
                 Kind::Heading
-            } else if body[k].starts_with("• ") {
+            } else if line.starts_with("• ") {
                 Kind::Item
             } else {
                 Kind::Text
@@ -152,25 +153,21 @@ fn body_kinds(body: &[&str]) -> Vec<Kind> {
         .collect();
     let mut k = 0;
     while k < n {
-        if !candidate(k) {
+        if kinds[k] != Kind::Heading {
             k += 1;
             continue;
         }
-        let end = (k..n).find(|&j| !candidate(j)).unwrap_or(n);
+        let end = (k..n).find(|&j| kinds[j] != Kind::Heading).unwrap_or(n);
         let after_colon = k > 0 && body[k - 1].ends_with(':');
-        let run = &body[k..end];
-        let mixed = run.iter().any(|l| !is_title_case(l));
-        for (i, line) in run.iter().enumerate() {
+        let title: Vec<bool> = body[k..end].iter().map(|l| is_title_case(l)).collect();
+        let mixed = title.contains(&false);
+        for i in 0..title.len() {
             // A Title Case line right after items ends their list and heads the next part.
-            let heads = if i == 0 {
-                !after_colon
+            let heads = if i == 0 { !after_colon } else { !title[i - 1] };
+            let item = if title.len() >= 2 {
+                mixed && !(title[i] && heads)
             } else {
-                !is_title_case(run[i - 1])
-            };
-            let item = if run.len() >= 2 {
-                mixed && !(is_title_case(line) && heads)
-            } else {
-                after_colon && !is_title_case(line)
+                after_colon && !title[i]
             };
             if item {
                 kinds[k + i] = Kind::Item;

@@ -652,8 +652,9 @@ impl SearchIndex {
                 let notes = text(f.annotations).unwrap_or("");
                 let matched_annotations =
                     matched.iter().any(|m| m.field == MatchField::Annotations);
+                let title = text(f.title).unwrap_or("");
                 let lead = || match summary {
-                    "" => snippet::lead(snippet::after_title(body, text(f.title).unwrap_or(""))),
+                    "" => snippet::lead(snippet::after_title(body, title)),
                     _ => snippet::lead(summary),
                 };
                 let snippet = if body_hl.has_terms() {
@@ -668,7 +669,7 @@ impl SearchIndex {
                 Ok(SearchHit {
                     id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(r.id) as CaseStudyId,
                     slug: text(f.slug).unwrap_or("").to_string(),
-                    title: text(f.title).unwrap_or("").to_string(),
+                    title: title.to_string(),
                     company: text(f.company).map(str::to_string),
                     year: doc
                         .get_first(f.year)
