@@ -5,6 +5,9 @@
 
 #[path = "common/trends_check.rs"]
 mod trends_check;
+#[path = "common/words.rs"]
+mod words;
+use words::{share, words};
 
 use casebook_core::taxonomy::TagGroup;
 use casebook_core::{
@@ -106,21 +109,6 @@ fn words_of_markdown(body: &str) -> BTreeSet<String> {
         .replace("&gt;", ">")
         .replace("&nbsp;", " ");
     words(&text)
-}
-
-fn words(text: &str) -> BTreeSet<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 1)
-        .map(str::to_string)
-        .collect()
-}
-
-fn share(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    if a.is_empty() {
-        return 1.0;
-    }
-    a.intersection(b).count() as f64 / a.len() as f64
 }
 
 #[test]
