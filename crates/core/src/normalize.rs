@@ -263,10 +263,24 @@ fn infer_title(body_markdown: &str, summary: Option<&str>, company: Option<&str>
     }
 }
 
+/// Words after which a full stop does not end a sentence, compared without case.
 const ABBREVIATIONS: &[&str] = &[
     "e.g", "i.e", "etc", "vs", "inc", "ltd", "co", "corp", "mr", "mrs", "ms", "dr", "st", "no",
     "u.s", "u.k", "approx", "fig", "al",
 ];
+
+/// Whether the text before a full stop ends with an abbreviation (`e.g`, `vs`, `Inc`) or a
+/// single letter (`J. Smith`), so that the stop does not end a sentence.
+pub(crate) fn ends_with_abbreviation(before_stop: &str) -> bool {
+    let word = before_stop
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    let mut chars = word.chars();
+    let single_letter = chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none();
+    single_letter || ABBREVIATIONS.iter().any(|a| word.eq_ignore_ascii_case(a))
+}
 
 /// The first sentence of a text (whitespace collapsed), without its final full stop.
 fn first_sentence(text: &str) -> Option<String> {
@@ -280,14 +294,7 @@ fn first_sentence(text: &str) -> Option<String> {
         if !next.is_none_or(char::is_whitespace) {
             continue; // 3.5, example.com
         }
-        let word = text[..i]
-            .rsplit(' ')
-            .next()
-            .unwrap_or("")
-            .trim_start_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        let single_letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-        if c == '.' && (ABBREVIATIONS.contains(&word.as_str()) || single_letter) {
+        if c == '.' && ends_with_abbreviation(&text[..i]) {
             continue;
         }
         end = if c == '.' { i } else { i + c.len_utf8() };

@@ -9,6 +9,7 @@ use crate::import::detect::{company_year, is_related_marker, is_view_source};
 use crate::import::labelled::strip_footer;
 use crate::import::markdown::{self, clean, split_tags};
 use crate::model::ParsedCaseStudy;
+use crate::normalize::ends_with_abbreviation;
 
 /// How far from the top the header parts are looked for (non-empty lines).
 const HEAD: usize = 60;
@@ -104,14 +105,12 @@ fn is_heading_line(line: &str) -> bool {
     if t.ends_with(')') && (t.matches('(').count() != t.matches(')').count() || t.ends_with(".)")) {
         return false;
     }
+    // `N-gram vs. Draft Models` is one heading; `Fast. Cheap.` is sentences.
     let sentences = t
         .match_indices(". ")
-        .any(|(i, _)| !ABBREVIATIONS.iter().any(|a| t[..i].ends_with(a)));
+        .any(|(i, _)| !ends_with_abbreviation(&t[..i]));
     !is_list_item(t) && !sentences
 }
-
-/// Words after which `. ` does not end a sentence (`N-gram vs. Draft Models`).
-const ABBREVIATIONS: [&str; 6] = ["vs", "e.g", "i.e", "etc", "approx", "No"];
 
 /// Small words a Title Case heading leaves in lower case.
 const SMALL_WORDS: [&str; 30] = [

@@ -258,3 +258,13 @@ fn deterministic_and_panic_free_on_odd_input() {
         let _ = taxonomy::infer_tags(&s, &s, &s);
     }
 }
+
+#[test]
+fn a_full_stop_after_an_abbreviation_or_initial_does_not_end_a_sentence() {
+    for before in ["Retrieval vs", "tools, e.g", "Acme Inc", "(etc", "J", "U.S"] {
+        assert!(ends_with_abbreviation(before), "{before}");
+    }
+    for before in ["It was fast", "GPT-4", "", "costs fell 40%", "Version 2"] {
+        assert!(!ends_with_abbreviation(before), "{before}");
+    }
+}
