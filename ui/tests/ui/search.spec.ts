@@ -205,3 +205,33 @@ test("a long company list in a result row gives way to the year and industry", a
   expect(last!.x + last!.width).toBeLessThanOrEqual(box!.x + box!.width + 0.5);
   expect(company).toEqual({ clipped: true, ellipsis: "ellipsis" });
 });
+
+test("once, after the first results, the search views are painted hidden and removed", async ({ app }) => {
+  type Seen = { rows: number; ariaHidden: string | null; inert: boolean; opacity: number };
+  await app.addInitScript(() => {
+    const w = window as unknown as { __warmups: Seen[] };
+    w.__warmups = [];
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.addedNodes)
+          if (n instanceof HTMLElement && n.classList.contains("warmup"))
+            w.__warmups.push({
+              rows: document.querySelectorAll(".results [role=option]").length,
+              ariaHidden: n.getAttribute("aria-hidden"),
+              inert: n.inert,
+              opacity: Number(getComputedStyle(n).opacity),
+            });
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const seen = () => app.evaluate(() => (window as unknown as { __warmups: Seen[] }).__warmups);
+  await openApp(app);
+  await expect.poll(async () => (await seen()).length).toBe(1);
+  await expect(app.locator(".warmup")).toHaveCount(0);
+  const [w] = await seen();
+  expect(w.rows).toBe(7); // after the results, never before them
+  expect(w).toMatchObject({ ariaHidden: "true", inert: true });
+  expect(w.opacity).toBeLessThan(0.05);
+  await app.getByRole("searchbox", { name: "Search case studies" }).fill("zzzz");
+  await expect(app.getByText("No case studies match")).toBeVisible();
+  expect(await seen()).toHaveLength(1);
+});
