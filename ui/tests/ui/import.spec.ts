@@ -13,7 +13,7 @@ test("dragging files over the window shows the drop target", async ({ app }) => 
 
 test("a drop imports in the background with progress, then a report", async ({ app }) => {
   await openApp(app);
-  await app.evaluate(() => (window.__mock.importPlan.stepMs = 150));
+  await app.evaluate(() => window.__mock.hold("import-finish"));
   await emit(app, "tauri://drag-enter", { paths: ["/drop/a.md", "/drop/dir"], position: pos });
   await emit(app, "tauri://drag-drop", { paths: ["/drop/a.md", "/drop/dir"], position: pos });
   await expect(app.getByTestId("drop-overlay")).toHaveCount(0);
@@ -24,6 +24,8 @@ test("a drop imports in the background with progress, then a report", async ({ a
   // The app stays usable while importing.
   await app.getByRole("searchbox", { name: "Search case studies" }).fill("acme");
   await expect(app.getByTestId("result-count")).toHaveText("2");
+  await expect(panel).toHaveAttribute("data-phase", "running");
+  await app.evaluate(() => window.__mock.release("import-finish"));
   await expect(panel).toHaveAttribute("data-phase", "done", { timeout: 5000 });
   expect(await calls(app, "import_paths")).toEqual([{ paths: ["/drop/a.md", "/drop/dir"] }]);
   await expect(app.getByTestId("report-added")).toHaveText("2");
@@ -44,6 +46,7 @@ test("a large import can be cancelled", async ({ app }) => {
   await app.evaluate(() => {
     window.__mock.importPlan.steps = 50;
     window.__mock.importPlan.stepMs = 60;
+    window.__mock.hold("import-finish");
   });
   await emit(app, "tauri://drag-drop", { paths: ["/drop/big.zip"], position: pos });
   const panel = app.getByTestId("import-panel");

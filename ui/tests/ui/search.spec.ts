@@ -11,13 +11,15 @@ test("first launch shows the library, searchable, with counts", async ({ app, pr
 });
 
 test("before the first search answers, the window shows placeholders, not an empty library", async ({ app }) => {
-  await app.addInitScript(() => (window.__mock.delay.search = 800));
+  // Held, not delayed: a loaded machine may take longer than any delay to load the page.
+  await app.addInitScript(() => window.__mock.hold("search"));
   await app.goto("/");
   await expect(app.getByLabel("Loading")).toBeVisible();
   await expect(app.locator("#search-status")).toHaveText("");
   await expect(app.getByText("None in these results")).toHaveCount(0);
   await expect(app.getByText("No tags in these results")).toHaveCount(0);
   await expect(app.getByText("No case studies match")).toHaveCount(0);
+  await app.evaluate(() => window.__mock.release("search"));
   await expect(app.getByTestId("result-count")).toHaveText("7");
   await expect(app.getByLabel("Loading")).toHaveCount(0);
   await expect(rows(app)).toHaveCount(7);

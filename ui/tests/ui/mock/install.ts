@@ -30,6 +30,10 @@ interface MockControl {
   fail: Record<string, Failure | undefined>;
   /** Delay (ms) per command, or a function of the args. */
   delay: Record<string, number | ((args: Record<string, unknown>) => number)>;
+  /** Hold every call of a command (or a named point such as "import-finish") until `release`:
+   * for states a test must see that must not race a timer on a loaded machine. */
+  hold(cmd: string): void;
+  release(cmd: string): void;
   uiState: UiState | null;
   /** Annotations: highlights (all case studies), notes by case study id. */
   highlights: Highlight[];
@@ -306,12 +310,25 @@ function search(docs: Doc[], req: SearchRequest): SearchResponse {
 }
 
 function install() {
+  const held = new Map<string, (() => void)[]>();
+  const gate = async (point: string) => {
+    const waiting = held.get(point);
+    if (waiting) await new Promise<void>((go) => waiting.push(go));
+  };
   const saved = localStorage.getItem(STORAGE_KEY);
   const control: MockControl = {
     calls: [],
     docs: fixtures(),
     fail: {},
     delay: {},
+    hold(cmd) {
+      held.set(cmd, held.get(cmd) ?? []);
+    },
+    release(cmd) {
+      const waiting = held.get(cmd) ?? [];
+      held.delete(cmd);
+      for (const go of waiting) go();
+    },
     uiState: saved ? (JSON.parse(saved) as UiState) : null,
     highlights: [],
     notes: {},
@@ -398,6 +415,7 @@ function install() {
       const d = control.delay[cmd];
       const ms = typeof d === "function" ? d(args) : d;
       if (ms) await sleep(ms);
+      await gate(cmd);
       const failure = control.fail[cmd];
       if (failure) throw failure;
       const byId = (id: unknown) => {
@@ -505,6 +523,7 @@ function install() {
           return control.pendingPaths;
         case "cancel_import":
           cancelled = true;
+          control.release("import-finish");
           return true;
         case "import_paths": {
           cancelled = false;
@@ -515,6 +534,8 @@ function install() {
             await control.emit("import-progress", { done: i * 10, total, current: `/drop/file-${i}.md` });
             if (cancelled) return { ...plan.report, cancelled: true };
           }
+          await gate("import-finish");
+          if (cancelled) return { ...plan.report, cancelled: true };
           if (plan.addDocs) control.docs = [...control.docs, ...plan.addDocs];
           await control.emit("library-changed", null);
           return plan.report;
