@@ -33,6 +33,8 @@ export { expect };
 export async function openApp(page: Page, query = "") {
   await page.goto(`/${query}`);
   await expect(page.getByTestId("result-count")).toBeVisible();
+  // The hidden warm-up after the first results (Warmup.svelte) has come and gone.
+  await expect.poll(() => page.evaluate(() => performance.getEntriesByName("casebook:warmed").length)).toBe(1);
 }
 
 export function rows(page: Page) {

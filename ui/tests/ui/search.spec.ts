@@ -209,7 +209,7 @@ test("a long company list in a result row gives way to the year and industry", a
 });
 
 test("once, after the first results, the search views are painted hidden and removed", async ({ app }) => {
-  type Seen = { rows: number; ariaHidden: string | null; inert: boolean; opacity: number };
+  type Seen = { rows: number; ariaHidden: string | null; inert: boolean; opacity: number; parts: string[] };
   await app.addInitScript(() => {
     const w = window as unknown as { __warmups: Seen[] };
     w.__warmups = [];
@@ -222,6 +222,9 @@ test("once, after the first results, the search views are painted hidden and rem
               ariaHidden: n.getAttribute("aria-hidden"),
               inert: n.inert,
               opacity: Number(getComputedStyle(n).opacity),
+              parts: [".corrected", ".row-snippet mark", ".row-matched", ".annot-marker", ".no-results code"].filter(
+                (sel) => n.querySelector(sel) !== null,
+              ),
             });
     }).observe(document, { childList: true, subtree: true });
   });
@@ -233,6 +236,8 @@ test("once, after the first results, the search views are painted hidden and rem
   expect(w.rows).toBe(7); // after the results, never before them
   expect(w).toMatchObject({ ariaHidden: "true", inert: true });
   expect(w.opacity).toBeLessThan(0.05);
+  // The real row and notices, with every part the first searches show.
+  expect(w.parts).toEqual([".corrected", ".row-snippet mark", ".row-matched", ".annot-marker", ".no-results code"]);
   await app.getByRole("searchbox", { name: "Search case studies" }).fill("zzzz");
   await expect(app.getByText("No case studies match")).toBeVisible();
   expect(await seen()).toHaveLength(1);
