@@ -20,6 +20,8 @@ import argparse, collections, os, re, struct, subprocess, sys, tempfile
 import capstone
 from elftools.elf.elffile import ELFFile
 
+from symbols import symbols
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASE = 0x555555554000  # where a PIE is loaded with ASLR off (setarch -R)
 PANIC = re.compile(r"panick|panic_|unwrap_failed|expect_failed|_Unwind_Resume|handle_alloc_error"
@@ -41,19 +43,6 @@ def pc_table(binary):
                 break
         p.kill()
     return [struct.unpack_from("<Q", data, i)[0] - BASE for i in range(0, len(data), 16)]
-
-
-def symbols(binary, pcs):
-    """pc -> innermost (function, file, line)."""
-    out = subprocess.run(["llvm-symbolizer", "-a", f"--obj={binary}"], capture_output=True,
-                         text=True, input="\n".join(hex(p) for p in pcs) + "\n").stdout
-    named = {}
-    for block in out.strip().split("\n\n"):
-        lines = block.split("\n")
-        if len(lines) >= 3:
-            path, line = (lines[2].rsplit(":", 2) + ["0"])[:2]
-            named[int(lines[0], 16)] = (lines[1], path, int(line) if line.isdigit() else 0)
-    return named
 
 
 def covered(binary, pcs, dirs):

@@ -9,7 +9,9 @@ llvm-symbolizer; the report gives the edges (`cov:`) at the start and the end, t
 over the last minutes, and every new point in crates/core/src with the minute it appeared,
 so that "nothing new turns up" can be read off: no new point in our code for how long.
 """
-import argparse, collections, os, re, subprocess, sys
+import argparse, collections, os, re, sys
+
+from symbols import symbols
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BASE = 0x555555554000  # where a PIE is loaded with ASLR off (setarch -R)
@@ -40,7 +42,8 @@ def main():
             pcs.append((t, int(p.group(1), 16) - BASE))
     if not cov:
         sys.exit(f"no status lines in {args.log}")
-    names = symbolize(binary, [pc for _, pc in pcs])
+    named = symbols(binary, [pc for _, pc in pcs])
+    names = [f"{named[pc][1]}:{named[pc][2]}" if pc in named else "?" for _, pc in pcs]
     end = cov[-1][0]
     print(f"{args.target}: {end / 60:.0f} min (corpus loaded at minute {(loaded or 0) / 60:.0f}),"
           f" edges after loading {cov[0][1]} -> {cov[-1][1]}")
@@ -68,18 +71,6 @@ def owner(path):
     if path.startswith("/rustc/"):
         return "std"
     return os.path.relpath(path, ROOT) if path.startswith(ROOT) else path.split(":")[0]
-
-
-def symbolize(binary, offsets):
-    """file:line of each offset: the innermost frame, where the code was written."""
-    if not offsets:
-        return []
-    out = subprocess.run(["llvm-symbolizer", "--obj=" + binary],
-                         input="".join(f"0x{o:x}\n" for o in offsets),
-                         capture_output=True, text=True, check=True)
-    # One block per address (function, file:line, then outer inlined frames), blank-separated.
-    blocks = [b.splitlines() for b in out.stdout.strip("\n").split("\n\n")]
-    return [b[1] if len(b) > 1 else "?" for b in blocks]
 
 
 if __name__ == "__main__":
