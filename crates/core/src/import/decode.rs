@@ -71,7 +71,9 @@ const LATIN_LOOKALIKES: [&Encoding; 7] = [
 /// Windows-1252 instead of a Latin look-alike guessed for a text written in English (its
 /// ASCII words are one in ten or more English function words) that has no byte Windows-1252
 /// leaves undefined: case studies are English, and their legacy files Western. A Polish or
-/// Czech text has too few of those words to be switched.
+/// Czech text has too few of those words to be switched; English naming Polish people
+/// (`Łukasz`) is not switched when the Western reading has more misplaced signs than the
+/// guessed one (`£ukasz` against `£1 billion`).
 fn prefer_windows_1252(guess: &'static Encoding, b: &[u8]) -> &'static Encoding {
     const UNDEFINED_IN_1252: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
     const ENGLISH: [&str; 20] = [
@@ -89,11 +91,39 @@ fn prefer_windows_1252(guess: &'static Encoding, b: &[u8]) -> &'static Encoding 
         words += 1;
         english += usize::from(ENGLISH.iter().any(|e| w.eq_ignore_ascii_case(e.as_bytes())));
     }
-    if words >= 20 && english * 10 >= words {
-        encoding_rs::WINDOWS_1252
+    let western = encoding_rs::WINDOWS_1252;
+    if words >= 20
+        && english * 10 >= words
+        && misplaced(&decode_with(western, b)) <= misplaced(&decode_with(guess, b))
+    {
+        western
     } else {
         guess
     }
+}
+
+/// How many non-ASCII characters sit where that character hardly ever does: a letter
+/// against a figure (`Ł1 billion`), a sign or symbol starting a word (`£ukasz`, `¯ak`).
+/// Comparing two readings of the same bytes, the wrong one has more of them.
+fn misplaced(text: &str) -> usize {
+    let mut count = 0;
+    let mut chars = text.chars().chain([' ']);
+    let (mut prev, Some(mut cur)) = (' ', chars.next()) else {
+        return 0;
+    };
+    for next in chars {
+        let odd = if cur.is_ascii() || cur.is_numeric() || cur.is_whitespace() {
+            false
+        } else if cur.is_alphabetic() {
+            (prev.is_ascii_digit() || next.is_ascii_digit()) && !matches!(cur, 'ª' | 'º' | 'µ')
+        } else {
+            // Opening quotes and marks, apostrophes and dashes do come before a letter.
+            next.is_alphabetic() && !"“‘„‚«‹¿¡’ʼ–—·•…".contains(cur)
+        };
+        count += usize::from(odd);
+        (prev, cur) = (cur, next);
+    }
+    count
 }
 
 /// Known binary formats by their magic numbers.
@@ -326,6 +356,33 @@ mod tests {
             assert!(!lossy, "{text}");
             assert_eq!(decode(&bytes).unwrap(), text, "{}", enc.name());
         }
+    }
+
+    /// English naming Polish people and places, in a Central European encoding: the English
+    /// words alone would switch it to Windows-1252 and make `Łukasz` read `£ukasz`. A pound
+    /// sign is followed by a figure, not by the rest of a name.
+    #[test]
+    fn english_with_central_european_names_keeps_its_encoding() {
+        use encoding_rs::{ISO_8859_2, WINDOWS_1250};
+        let text = "Łukasz Nowak and Paweł Żak from the team in Łódź described the approach, \
+            which they have run for three years with their vendor, and the results that were \
+            reported by the bank.";
+        for enc in [WINDOWS_1250, ISO_8859_2] {
+            let (bytes, _, lossy) = enc.encode(text);
+            assert!(!lossy);
+            assert_eq!(decode(&bytes).unwrap(), text, "{}", enc.name());
+        }
+    }
+
+    #[test]
+    fn misplaced_signs_and_letters() {
+        assert_eq!(
+            misplaced("£1 billion, “quoted”, don’t, 5 m², the 1º and 3µs"),
+            0
+        );
+        assert_eq!(misplaced("Ł1 billion and 2Ł"), 2);
+        assert_eq!(misplaced("£ukasz Pawe³ ¯ak"), 2);
+        assert_eq!(misplaced(""), 0);
     }
 
     #[test]
