@@ -60,7 +60,10 @@ impl TagShape {
 }
 
 /// [`TagShape`] of `html`, from its tags alone (linear, no tree), stopping once past the
-/// limits.
+/// limits. An end tag closes one level even where the parser would close several
+/// (`<div><span></div>`): an over-estimate on purpose, since popping to the matching
+/// element would under-count what the parser reopens (formatting elements such as `<b>`
+/// left open are reconstructed inside the next element, so they still nest).
 pub(crate) fn tag_shape(html: &str) -> TagShape {
     let b = html.as_bytes();
     let mut shape = TagShape {
