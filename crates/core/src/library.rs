@@ -12,7 +12,7 @@ use crate::{render, store};
 use rayon::prelude::*;
 use rusqlite::{Connection, TransactionBehavior};
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -69,6 +69,9 @@ const MAX_READ_AHEAD_BYTES: u64 = 256 * 1024 * 1024;
 /// During a long import the index is committed at most this often (SQLite stays the
 /// truth: the queue of ids not yet indexed is replayed if the process dies meanwhile).
 const INDEX_COMMIT_INTERVAL: Duration = Duration::from_secs(2);
+/// Failed records listed per file; past them the report says how many more failed (a JSON
+/// array of 200,000 numbers is one problem, not 200,000 lines of report).
+const RECORD_FAILURES_LISTED: usize = 20;
 /// Largest Casebook JSON export restored (it is parsed whole); larger ones are refused.
 const MAX_EXPORT_BYTES: u64 = 1024 * 1024 * 1024;
 const DATABASE_FILE: &str = "casebook.sqlite3";
@@ -815,6 +818,7 @@ impl Library {
         // dedup must see the whole library.
         self.in_transaction(|conn| store::refill_queued(conn).map(|_| ()))?;
         let mut pending = store::PendingFingerprints::default();
+        let mut record_failures = RecordFailures::default();
         let mut fresh = FreshDocs {
             other_writes: self.other_writes.load(Ordering::SeqCst),
             ..FreshDocs::default()
@@ -850,7 +854,8 @@ impl Library {
             let (written, parsed) = rayon::join(
                 || -> Result<()> {
                     let mut conn = lock(&self.writer);
-                    self.write_batch(&mut conn, prepared, &mut report, &mut pending, &mut fresh)?;
+                    let out = (&mut report, &mut record_failures);
+                    self.write_batch(&mut conn, prepared, out, &mut pending, &mut fresh)?;
                     committed(&conn);
                     if last_index_commit.elapsed() >= INDEX_COMMIT_INTERVAL {
                         self.flush_index_queue_with(&conn, &mut fresh)?;
@@ -877,6 +882,7 @@ impl Library {
             });
         }
         self.in_transaction(|conn| pending.flush(conn))?;
+        record_failures.finish(&mut report.failed);
         // Regrouping may have renamed the companies of what is still to be indexed: those
         // are read back (the others' documents are still right).
         for id in self.regroup_companies_if_dirty()? {
@@ -904,7 +910,7 @@ impl Library {
         &self,
         conn: &mut Connection,
         prepared: Vec<std::result::Result<Prepared, ImportFailure>>,
-        report: &mut ImportReport,
+        (report, record_failures): (&mut ImportReport, &mut RecordFailures),
         pending: &mut store::PendingFingerprints,
         fresh: &mut FreshDocs,
     ) -> Result<()> {
@@ -912,7 +918,7 @@ impl Library {
         let mut changed = false;
         for item in prepared {
             match item {
-                Err(f) => report.failed.push(f),
+                Err(f) => record_failures.add(&mut report.failed, f),
                 Ok(p) => {
                     if let Some(id) = store_one(&tx, &p, report, pending, fresh)? {
                         report.changed_ids.push(id);
@@ -930,6 +936,52 @@ impl Library {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The failed records of each multi-record file, counted so that the report lists the
+/// first [`RECORD_FAILURES_LISTED`] of a file and then how many more.
+#[derive(Default)]
+struct RecordFailures {
+    per_file: HashMap<String, usize>,
+}
+
+impl RecordFailures {
+    fn add(&mut self, failed: &mut Vec<ImportFailure>, f: ImportFailure) {
+        let Some(file) = record_file(&f.path) else {
+            failed.push(f);
+            return;
+        };
+        let n = self.per_file.entry(file.to_string()).or_default();
+        *n += 1;
+        if *n <= RECORD_FAILURES_LISTED {
+            failed.push(f);
+        }
+    }
+
+    fn finish(self, failed: &mut Vec<ImportFailure>) {
+        let mut over: Vec<(String, usize)> = self
+            .per_file
+            .into_iter()
+            .filter(|&(_, n)| n > RECORD_FAILURES_LISTED)
+            .collect();
+        over.sort();
+        for (file, n) in over {
+            failed.push(ImportFailure {
+                error: format!(
+                    "{} more records of this file could not be read either (the first \
+                     {RECORD_FAILURES_LISTED} are listed)",
+                    n - RECORD_FAILURES_LISTED
+                ),
+                path: file,
+            });
+        }
+    }
+}
+
+/// The file a record's failure belongs to: its path without the record's `#N` locator.
+fn record_file(path: &str) -> Option<&str> {
+    let (file, n) = path.rsplit_once('#')?;
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(file)
 }
 
 /// Takes the library lock, or fails with [`Error::InUse`] when another process holds it.

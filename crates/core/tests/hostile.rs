@@ -179,6 +179,56 @@ fn broken_files_each_get_a_reason_and_the_good_ones_beside_them_import() {
     assert_eq!(s.outside(), before, "nothing written outside the library");
 }
 
+/// A file of many bad records is one problem: its first 20 are listed, then how many more
+/// (a JSON array of 200,000 numbers once made a report of 200,000 lines). Its good records
+/// and the other files' failures are all kept; a large JSON Lines file (read record by
+/// record) is counted the same way.
+#[test]
+fn a_file_of_many_bad_records_lists_the_first_and_counts_the_rest() {
+    let s = Scratch::new();
+    let lib = s.library();
+    let mut items: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+    items[2500] = r#"{"title": "The one good record", "body": "It reads fine."}"#.into();
+    s.write("numbers.json", format!("[{}]", items.join(",")));
+    s.write("few.json", "[1, 2, 3]");
+    let bad_line = format!("{{\"title\": 1, \"pad\": \"{}\"}}\n", "x".repeat(1000));
+    let streamed = casebook_core::import::scan::STREAM_JSONL_BYTES as usize / bad_line.len() + 10;
+    s.write("big.jsonl", bad_line.repeat(streamed));
+    let r = import(&lib, &[s.input()]);
+    assert_eq!(
+        titles(&lib),
+        BTreeSet::from(["The one good record".to_string()])
+    );
+    let of = |file: &str| -> Vec<&casebook_core::ImportFailure> {
+        r.failed.iter().filter(|f| f.path.contains(file)).collect()
+    };
+    let numbers = of("numbers.json");
+    assert_eq!(numbers.len(), 21, "{numbers:#?}");
+    assert!(numbers[..20]
+        .iter()
+        .all(|f| f.error.starts_with("malformed record")));
+    assert!(
+        numbers[20].path.ends_with("numbers.json"),
+        "{:?}",
+        numbers[20]
+    );
+    assert_eq!(
+        numbers[20].error,
+        "4979 more records of this file could not be read either (the first 20 are listed)"
+    );
+    assert_eq!(of("few.json").len(), 3);
+    let big = of("big.jsonl");
+    assert_eq!(big.len(), 21, "{:#?}", &big[..3]);
+    assert!(
+        big[20]
+            .error
+            .starts_with(&format!("{} more records", streamed - 20)),
+        "{:?}",
+        big[20]
+    );
+    assert_eq!(r.failed.len(), 21 + 3 + 21);
+}
+
 #[test]
 fn oversized_titles_and_tag_lists_are_capped_not_refused() {
     let s = Scratch::new();
