@@ -125,9 +125,17 @@ pub fn slugify_with_limit(s: &str, max: usize) -> String {
     out
 }
 
-/// Trim, drop control characters, collapse whitespace; `None` when empty.
+/// Invisible characters dropped from one-line fields: zero-width space and BOM, and the
+/// bidirectional embeddings, overrides and isolates, with which a title could display
+/// reordered (`\u{202E}` turns `evil` into `live`) in lists, the reader and exports.
+const INVISIBLE: [char; 11] = [
+    '\u{200B}', '\u{FEFF}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}',
+    '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Trim, drop control and [`INVISIBLE`] characters, collapse whitespace; `None` when empty.
 fn clean_field(s: Option<&str>) -> Option<String> {
-    let s = s?.replace(['\u{200B}', '\u{FEFF}'], "");
+    let s = s?.replace(INVISIBLE, "");
     let cleaned: String = s
         .split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
@@ -246,7 +254,7 @@ fn is_generic_heading(text: &str) -> bool {
 fn infer_title(body_markdown: &str, summary: Option<&str>, company: Option<&str>) -> String {
     if let Some(h) = render::headings(body_markdown)
         .into_iter()
-        .map(|h| h.text)
+        .filter_map(|h| clean_field(Some(&h.text)))
         .find(|t| !is_generic_heading(t))
     {
         return h;

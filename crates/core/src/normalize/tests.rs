@@ -39,6 +39,25 @@ fn fields_are_cleaned_and_canonical() {
 }
 
 #[test]
+fn bidi_controls_and_invisible_characters_leave_one_line_fields() {
+    let n = normalize(ParsedCaseStudy {
+        title: Some("\u{202E}evil\u{202C} title\u{2066}x\u{2069}".into()),
+        company: Some("Ac\u{200B}me\u{202D}".into()),
+        summary: Some("\u{FEFF}Sum\u{2067}mary.".into()),
+        ..parsed()
+    });
+    assert_eq!(n.title, "evil titlex");
+    assert_eq!(n.company.as_deref(), Some("Acme"));
+    assert_eq!(n.summary.as_deref(), Some("Summary."));
+    let from_heading = normalize(ParsedCaseStudy {
+        title: None,
+        body_markdown: "# \u{202E}Scaling\u{202C} agents\n\nBody.".into(),
+        ..parsed()
+    });
+    assert_eq!(from_heading.title, "Scaling agents");
+}
+
+#[test]
 fn years_and_links_are_validated() {
     for (y, keep) in [
         (1989, false),
