@@ -18,6 +18,22 @@ test("the reader renders metadata, summary, body, tables, code and a table of co
   await expect(toc.getByRole("link")).toHaveText(["Overview", "Architecture", "Results"]);
 });
 
+test("a case study of 200,000 headings opens, its contents listing the first 300", async ({ app, problems }) => {
+  await openApp(app);
+  await app.evaluate(() => {
+    const doc = window.__mock.docs[0];
+    doc.toc = Array.from({ length: 200_000 }, (_, i) => ({ level: 2, text: `Part ${i}`, anchor: `h-part-${i}` }));
+  });
+  await rows(app).first().click();
+  const reader = app.getByRole("region", { name: "Reader" });
+  await expect(reader.locator("#reader-title")).toHaveText("Scaling RAG for Customer Support at Acme");
+  const toc = reader.getByRole("navigation", { name: "Contents" }).filter({ visible: true });
+  await expect(toc.getByRole("link")).toHaveCount(300);
+  await expect(toc.getByRole("link").last()).toHaveText("Part 299");
+  await expect(toc).toContainText("and 199,700 more headings");
+  expect(problems).toEqual([]);
+});
+
 test("table-of-contents links scroll inside the reader without navigating", async ({ app }) => {
   await app.setViewportSize({ width: 1360, height: 500 });
   await openApp(app);
