@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import { highlightTerms, markTerms } from "./query";
+import { highlightTerms, markTerms, MAX_MARKS } from "./query";
 
 describe("highlightTerms", () => {
   it("drops operators, field prefixes and excluded terms", () => {
@@ -19,6 +19,14 @@ describe("markTerms", () => {
     expect(marks.map((m) => m.textContent)).toEqual(["RAG", "rag"]);
     expect(root.querySelector("pre")?.innerHTML).toBe("<code>rag()</code>");
     expect(root.textContent).toContain("not drag.");
+  });
+  it("marks at most MAX_MARKS matches, keeping all the text", () => {
+    const root = document.createElement("div");
+    root.innerHTML = `<p>${"rag ".repeat(MAX_MARKS)}</p><p>${"rag ".repeat(500)}end</p>`;
+    const text = root.textContent;
+    expect(markTerms(root, ["rag"])).toHaveLength(MAX_MARKS);
+    expect(root.querySelectorAll("mark")).toHaveLength(MAX_MARKS);
+    expect(root.textContent).toBe(text);
   });
   it("never interprets the text as HTML", () => {
     const root = document.createElement("div");

@@ -46,6 +46,10 @@ export function termsRegExp(terms: string[]): RegExp | null {
  * Wraps matches of `terms` in text nodes under `root` with `<mark class="hit">`, outside code
  * blocks. Returns the marks, in document order.
  */
+/** Most matches marked in one case study: a 4 MB page of one word repeated would otherwise
+ * take the reader hundreds of thousands of elements (and seconds) to show. */
+export const MAX_MARKS = 2000;
+
 export function markTerms(root: HTMLElement, terms: string[]): HTMLElement[] {
   const re = termsRegExp(terms);
   if (!re) return [];
@@ -61,12 +65,14 @@ export function markTerms(root: HTMLElement, terms: string[]): HTMLElement[] {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n as Text);
   const marks: HTMLElement[] = [];
   for (const node of nodes) {
+    if (marks.length >= MAX_MARKS) break;
     const text = node.nodeValue ?? "";
     re.lastIndex = 0;
     let last = 0;
     let frag: DocumentFragment | null = null;
     for (const m of text.matchAll(re)) {
       if (!m[0]) continue;
+      if (marks.length >= MAX_MARKS) break;
       frag ??= doc.createDocumentFragment();
       const at = m.index ?? 0;
       if (at > last) frag.append(text.slice(last, at));
