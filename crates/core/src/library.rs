@@ -611,7 +611,7 @@ impl Library {
     /// a first heading that only repeats the title the reader shows above it.
     pub fn render(&self, id: CaseStudyId) -> Result<RenderedBody> {
         let (title, markdown) = store::title_and_body(&lock(&self.reader), id)?;
-        Ok(render::to_html(render::without_title_heading(
+        Ok(render::to_reader_html(render::without_title_heading(
             &markdown, &title,
         )))
     }

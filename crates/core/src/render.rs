@@ -51,6 +51,50 @@ pub fn to_html(markdown: &str) -> RenderedBody {
     RenderedBody { html, toc }
 }
 
+/// Most Markdown the reader renders of one body: 7× the longest write-up of the LLMOps corpus
+/// (37 KB). A 3 MB page of 100,000 headings took the webview minutes to lay out; past this,
+/// the reader shows the blocks that fit and says so (search and export keep all of it).
+pub const READER_MAX_MARKDOWN: usize = 256 * 1024;
+
+/// [`to_html`] of at most [`READER_MAX_MARKDOWN`] bytes of `markdown`, cut before the first
+/// top-level block that does not fit (or inside a first block larger than that, at a
+/// space), with a last paragraph saying how much is not shown.
+pub fn to_reader_html(markdown: &str) -> RenderedBody {
+    if markdown.len() <= READER_MAX_MARKDOWN {
+        return to_html(markdown);
+    }
+    let mut cut = 0;
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 {
+            if range.end > READER_MAX_MARKDOWN {
+                break;
+            }
+            cut = range.end;
+        }
+    }
+    if cut == 0 {
+        let mut at = READER_MAX_MARKDOWN;
+        while !markdown.is_char_boundary(at) {
+            at -= 1;
+        }
+        cut = markdown[..at].rfind(char::is_whitespace).unwrap_or(at);
+    }
+    let shown = format!(
+        "{}\n\n---\n\n*The reader shows the first {} KB of this case study's {} KB; search and \
+         export use all of it.*\n",
+        &markdown[..cut],
+        cut / 1024,
+        markdown.len() / 1024
+    );
+    to_html(&shown)
+}
+
 /// `markdown` without its first block when that is a first-level heading saying the same as
 /// `title` (case and spacing aside; or its start, when the title was cut short): bare
 /// Markdown files begin with `# Title`, which the reader already shows above the body.

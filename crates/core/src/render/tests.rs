@@ -475,3 +475,32 @@ fn many_headings_alike_are_numbered_without_retrying() {
     let anchors: Vec<&str> = toc.iter().map(|t| t.anchor.as_str()).collect();
     assert_eq!(anchors, ["h-a", "h-a-1", "h-a-2", "h-a-3"]);
 }
+
+/// A body past the reader's limit is cut before the first block that does not fit, and says
+/// so; a body within it renders whole; one huge paragraph is cut at a space.
+#[test]
+fn the_reader_renders_a_bounded_part_of_a_huge_body() {
+    let many = "## Heading\n\nSome text here.\n\n".repeat(20_000);
+    assert!(many.len() > READER_MAX_MARKDOWN);
+    let body = to_reader_html(&many);
+    assert!(
+        body.html.len() < READER_MAX_MARKDOWN * 3 && body.html.len() * 2 < html(&many).len(),
+        "{}",
+        body.html.len()
+    );
+    assert!(
+        body.toc.len() < 20_000 && body.toc.len() > 1_000,
+        "{}",
+        body.toc.len()
+    );
+    assert!(body
+        .html
+        .contains("The reader shows the first 255 KB of this case study"));
+    assert_eq!(body.html.matches("<h2").count(), body.toc.len());
+    assert!(!body.html.contains("<h2 id=\"user-content-heading-20000\""));
+    let small = "## A\n\ntext\n";
+    assert_eq!(to_reader_html(small), to_html(small));
+    let word = "word ".repeat(READER_MAX_MARKDOWN / 4);
+    let one = to_reader_html(&word);
+    assert!(one.html.len() < READER_MAX_MARKDOWN + 1024 && one.html.contains("The reader shows"));
+}
