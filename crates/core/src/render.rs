@@ -83,7 +83,10 @@ pub fn to_reader_html(markdown: &str) -> RenderedBody {
         while !markdown.is_char_boundary(at) {
             at -= 1;
         }
-        cut = markdown[..at].rfind(char::is_whitespace).unwrap_or(at);
+        cut = markdown[..at]
+            .rfind(char::is_whitespace)
+            .filter(|&i| i > at / 2)
+            .unwrap_or(at);
     }
     let shown = format!(
         "{}\n\n---\n\n*The reader shows the first {} KB of this case study's {} KB; search and \

@@ -503,4 +503,15 @@ fn the_reader_renders_a_bounded_part_of_a_huge_body() {
     let word = "word ".repeat(READER_MAX_MARKDOWN / 4);
     let one = to_reader_html(&word);
     assert!(one.html.len() < READER_MAX_MARKDOWN + 1024 && one.html.contains("The reader shows"));
+    // One word longer than the limit (after the blank line a removed title left) is cut
+    // inside it, not at that blank line.
+    let long = format!("\n\n{} tail", "a".repeat(300_000));
+    let text = to_plain_text(&long);
+    let shown = to_reader_html(&long).html;
+    assert!(
+        shown.matches('a').count() > READER_MAX_MARKDOWN - 100,
+        "{}",
+        shown.len()
+    );
+    assert!(text.len() > READER_MAX_MARKDOWN);
 }
